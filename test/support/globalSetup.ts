@@ -1,0 +1,2 @@
+// Placeholder replaced by the Postgres cluster setup.
+export default async function setup() {}
