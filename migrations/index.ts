@@ -1,0 +1,9 @@
+import { Migrator } from "@effect/sql"
+import eventStore from "./0001_event_store.ts"
+import readModels from "./0002_read_models.ts"
+
+/** Static imports: a file-system loader does not work under vitest or in a bundle. */
+export const migrations = Migrator.fromRecord({
+  "0001_event_store": eventStore,
+  "0002_read_models": readModels
+})

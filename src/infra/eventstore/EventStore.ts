@@ -1,0 +1,162 @@
+import { SqlClient, SqlError } from "@effect/sql"
+import { Context, Effect, Layer, Schema } from "effect"
+import { randomUUID } from "node:crypto"
+import { canonicalJson, sha256 } from "./canonicalJson.ts"
+import { CommandIdReused, ConcurrencyConflict } from "./errors.ts"
+import { AppendResult, type Checkpoint, type CommandKey, type NewEvent, StoredEvent } from "./model.ts"
+
+export interface AppendedEvent {
+  readonly stream_id: string
+  readonly stream_version: number
+  readonly global_position: number
+  readonly type: string
+  readonly data: unknown
+  readonly recorded_at: Date
+}
+
+export interface AppendInput {
+  readonly streamId: string
+  readonly streamType: string
+  /** 0: the stream must not exist yet; "any": no check. */
+  readonly expectedVersion: number | "any"
+  readonly events: ReadonlyArray<NewEvent>
+  readonly command?: CommandKey
+  /** Runs in the append's transaction (inline read models); skipped for a duplicate command. */
+  readonly inline?: (events: ReadonlyArray<AppendedEvent>) => Effect.Effect<void>
+}
+
+const pgCode = (error: SqlError.SqlError): { code?: string; detail?: string; message?: string } => {
+  const cause = error.cause
+  if (cause === null || typeof cause !== "object") return {}
+  const get = (key: string) => {
+    const value: unknown = Reflect.get(cause, key)
+    return typeof value === "string" ? value : undefined
+  }
+  return { code: get("code"), detail: get("detail"), message: get("message") }
+}
+
+const decodeAppendResult = Schema.decodeUnknown(Schema.parseJson(AppendResult))
+const decodeRows = Schema.decodeUnknown(Schema.Array(StoredEvent))
+
+const make = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+
+  const callAppend = (input: AppendInput, events: ReadonlyArray<NewEvent & { event_id: string }>) => {
+    const expected = input.expectedVersion === "any" ? null : input.expectedVersion
+    const payload = JSON.stringify(
+      events.map((e) => ({ event_id: e.event_id, type: e.type, data: e.data, metadata: e.metadata ?? {} }))
+    )
+    const commandId = input.command?.id ?? null
+    const payloadHash = input.command ? sha256(canonicalJson(input.command.payload)) : null
+    return sql<{ result: string }>`
+      SELECT append_events(${input.streamId}, ${input.streamType}, ${expected}, ${payload}::jsonb,
+                           ${commandId}, ${payloadHash})::text AS result`.pipe(
+      Effect.flatMap((rows) => Effect.orDie(decodeAppendResult(rows[0]?.result)))
+    )
+  }
+
+  const mapSqlError = (input: AppendInput) => (error: SqlError.SqlError) => {
+    const pg = pgCode(error)
+    const expected = input.expectedVersion === "any" ? null : input.expectedVersion
+    if (pg.code === "BC001")
+      return new ConcurrencyConflict({
+        stream_id: input.streamId,
+        expected,
+        actual: Number(pg.detail ?? "0"),
+        message: pg.message ?? "version conflict"
+      })
+    // Two appenders racing to create a stream, or to reuse an event id: also a conflict.
+    if (pg.code === "23505")
+      return new ConcurrencyConflict({
+        stream_id: input.streamId,
+        expected,
+        actual: -1,
+        message: `stream ${input.streamId} changed concurrently (${pg.message ?? "unique violation"})`
+      })
+    if (pg.code === "BC002")
+      return new CommandIdReused({ command_id: input.command?.id ?? "", message: pg.message ?? "command id reused" })
+    return error
+  }
+
+  const append = (input: AppendInput) =>
+    Effect.gen(function* () {
+      if (input.events.length === 0) return yield* Effect.dieMessage("append called with no events")
+      const events = input.events.map((e) => ({ ...e, event_id: e.event_id ?? randomUUID() }))
+      const result = yield* callAppend(input, events).pipe(
+        Effect.tap((result) =>
+          result.duplicate || input.inline === undefined
+            ? Effect.void
+            : input.inline(
+                events.map((e, i) => ({
+                  stream_id: input.streamId,
+                  stream_version: result.from_version + i,
+                  global_position: result.positions[i] ?? 0,
+                  type: e.type,
+                  data: e.data,
+                  recorded_at: new Date(result.recorded_at)
+                }))
+              )
+        ),
+        sql.withTransaction
+      )
+      return result
+    }).pipe(
+      Effect.catchIf(
+        (e): e is SqlError.SqlError => e instanceof SqlError.SqlError,
+        (e) => {
+          const mapped = mapSqlError(input)(e)
+          return mapped instanceof SqlError.SqlError ? Effect.die(mapped) : Effect.fail(mapped)
+        }
+      ),
+      Effect.withSpan("EventStore.append", { attributes: { stream: input.streamId } })
+    )
+
+  const columns = sql`global_position::text, transaction_id::text, event_id::text, stream_id,
+    stream_version::text, type, data, metadata, recorded_at, hash`
+
+  const readStream = (streamId: string, options: { readonly after?: number; readonly upTo?: number } = {}) =>
+    sql`SELECT ${columns} FROM events
+        WHERE stream_id = ${streamId} AND stream_version > ${options.after ?? 0}
+          AND stream_version <= ${options.upTo ?? Number.MAX_SAFE_INTEGER}
+        ORDER BY stream_version`.pipe(Effect.flatMap(decodeRows), Effect.orDie, Effect.withSpan("EventStore.readStream"))
+
+  /**
+   * Events after a checkpoint, in commit-safe order: only transactions older than the oldest one
+   * still running are visible, so an event whose transaction commits late is never skipped.
+   */
+  const readAll = (after: Checkpoint, limit = 1000) =>
+    sql`SELECT ${columns} FROM events
+        WHERE (transaction_id, global_position) > (${after.transaction_id}::xid8, ${after.position})
+          AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+        ORDER BY transaction_id, global_position
+        LIMIT ${limit}`.pipe(
+      Effect.flatMap(decodeRows),
+      Effect.map((events) => {
+        const last = events[events.length - 1]
+        const checkpoint: Checkpoint = last
+          ? { transaction_id: last.transaction_id, position: last.global_position }
+          : after
+        return { events, checkpoint }
+      }),
+      Effect.orDie,
+      Effect.withSpan("EventStore.readAll")
+    )
+
+  const streamVersion = (streamId: string) =>
+    sql<{ version: string }>`SELECT version::text FROM streams WHERE stream_id = ${streamId}`.pipe(
+      Effect.map((rows) => (rows[0] ? Number(rows[0].version) : 0)),
+      Effect.orDie
+    )
+
+  const streamIds = (prefix: string) =>
+    sql<{ stream_id: string }>`SELECT stream_id FROM streams WHERE stream_id LIKE ${prefix + "%"} ORDER BY stream_id`.pipe(
+      Effect.map((rows) => rows.map((r) => r.stream_id)),
+      Effect.orDie
+    )
+
+  return { append, readStream, readAll, streamVersion, streamIds } as const
+})
+
+export class EventStore extends Context.Tag("EventStore")<EventStore, Effect.Effect.Success<typeof make>>() {
+  static readonly layer = Layer.effect(EventStore, make)
+}
