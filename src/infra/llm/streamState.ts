@@ -1,0 +1,69 @@
+import { Either } from "effect"
+import { LlmEvent, type Usage } from "./LlmEvent.ts"
+import { addToolCallDelta, emptyToolCalls, finishToolCalls, type ToolCallAccumulator } from "./toolCallAccumulator.ts"
+import type { CompletionChunk } from "./wireSchemas.ts"
+
+/** What a completion has told us so far, beyond the deltas already emitted. */
+export interface StreamState {
+  readonly toolCalls: ToolCallAccumulator
+  readonly finishReason: string | null
+  readonly usage: Usage | null
+  readonly timings: Readonly<Record<string, number>> | null
+  readonly done: boolean
+}
+
+export const initialStreamState: StreamState = {
+  toolCalls: emptyToolCalls,
+  finishReason: null,
+  usage: null,
+  timings: null,
+  done: false
+}
+
+const numbersOnly = (record: Readonly<Record<string, unknown>>): Record<string, number> =>
+  Object.fromEntries(
+    Object.entries(record).flatMap(([k, v]) => (typeof v === "number" && Number.isFinite(v) ? [[k, v]] : []))
+  )
+
+/** Folds one decoded chunk into the state and returns the deltas it carries. */
+export const applyChunk = (
+  state: StreamState,
+  chunk: CompletionChunk
+): readonly [StreamState, ReadonlyArray<LlmEvent>] => {
+  const events: Array<LlmEvent> = []
+  let { finishReason, toolCalls } = state
+  for (const choice of chunk.choices ?? []) {
+    const delta = choice.delta ?? choice.message
+    const reasoning = delta?.reasoning_content ?? delta?.reasoning
+    if (reasoning) events.push(LlmEvent.ReasoningDelta({ text: reasoning }))
+    if (delta?.content) events.push(LlmEvent.TextDelta({ text: delta.content }))
+    for (const call of delta?.tool_calls ?? []) toolCalls = addToolCallDelta(toolCalls, call)
+    if (choice.finish_reason) finishReason = choice.finish_reason
+  }
+  const usage: Usage | null = chunk.usage
+    ? {
+      prompt_tokens: chunk.usage.prompt_tokens,
+      completion_tokens: chunk.usage.completion_tokens,
+      total_tokens: chunk.usage.total_tokens ?? chunk.usage.prompt_tokens + chunk.usage.completion_tokens
+    }
+    : state.usage
+  const timings = chunk.timings ? numbersOnly(chunk.timings) : state.timings
+  return [{ ...state, toolCalls, finishReason, usage, timings }, events]
+}
+
+/**
+ * The closing events once the body has ended: ToolCalls (if any), then Finished.
+ * Left when the stream ended with neither `[DONE]` nor a finish reason (cut short).
+ */
+export const finishStream = (state: StreamState): Either.Either<ReadonlyArray<LlmEvent>, string> => {
+  if (!state.done && state.finishReason === null) {
+    return Either.left("the LLM server closed the stream before the answer was finished")
+  }
+  const calls = finishToolCalls(state.toolCalls)
+  const finished = LlmEvent.Finished({
+    finish_reason: state.finishReason ?? (calls.length > 0 ? "tool_calls" : "stop"),
+    usage: state.usage,
+    timings: state.timings
+  })
+  return Either.right(calls.length > 0 ? [LlmEvent.ToolCalls({ calls }), finished] : [finished])
+}
