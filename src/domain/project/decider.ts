@@ -1,0 +1,2 @@
+export { decide } from "./decide.ts"
+export { evolve, fold, initialState } from "./state.ts"

@@ -1,0 +1,105 @@
+import { Either } from "effect"
+import type { SessionCommandOf } from "./commands.ts"
+import { DeltaOffsetMismatch, ToolCallAlreadyRequested, ToolCallNotFound, ToolResultAlreadyRecorded, type SessionError } from "./errors.ts"
+import {
+  AssistantMessageCancelled, AssistantMessageCompleted, AssistantMessageFailed, AssistantMessageInterrupted,
+  AssistantMessageStarted, ReasoningDelta, TextDelta, ToolCallRequested, ToolResultRecorded, UserMessagePosted,
+  type SessionEvent
+} from "./events.ts"
+import { requireContent, requireIdle, requireLive, requireNewIds, requireOpen } from "./guards.ts"
+import type { SessionState } from "./state.ts"
+
+type Decision = Either.Either<ReadonlyArray<SessionEvent>, SessionError>
+
+export const postUserMessage = (command: SessionCommandOf<"PostUserMessage">, state: SessionState): Decision =>
+  Either.gen(function* () {
+    const { session_id, message_id, assistant_message_id, content, model, at } = command
+    yield* requireLive(state, session_id)
+    yield* requireIdle(state, session_id)
+    yield* requireContent(content)
+    yield* requireNewIds(state, [message_id, assistant_message_id])
+    return [
+      UserMessagePosted.make({ session_id, message_id, content, at }),
+      AssistantMessageStarted.make({ session_id, message_id: assistant_message_id, model, at })
+    ]
+  })
+
+export const startAssistantMessage = (command: SessionCommandOf<"StartAssistantMessage">, state: SessionState): Decision =>
+  Either.gen(function* () {
+    const { session_id, message_id, model, at } = command
+    yield* requireLive(state, session_id)
+    yield* requireIdle(state, session_id)
+    yield* requireNewIds(state, [message_id])
+    return [AssistantMessageStarted.make({ session_id, message_id, model, at })]
+  })
+
+export const appendDelta = (
+  command: SessionCommandOf<"AppendText" | "AppendReasoning">,
+  state: SessionState
+): Decision =>
+  Either.gen(function* () {
+    const { session_id, message_id, offset, text, at } = command
+    yield* requireLive(state, session_id)
+    const message = yield* requireOpen(state, message_id)
+    if (text.length === 0) return []
+    const expected = command._tag === "AppendText" ? message.content.length : message.reasoning.length
+    if (offset !== expected) return yield* Either.left(new DeltaOffsetMismatch({ message_id, expected, received: offset }))
+    const fields = { session_id, message_id, offset, text, at }
+    return [command._tag === "AppendText" ? TextDelta.make(fields) : ReasoningDelta.make(fields)]
+  })
+
+export const requestToolCall = (command: SessionCommandOf<"RequestToolCall">, state: SessionState): Decision =>
+  Either.gen(function* () {
+    const { session_id, message_id, tool_call_id, name, args, at } = command
+    yield* requireLive(state, session_id)
+    const message = yield* requireOpen(state, message_id)
+    if (message.tool_calls.some((c) => c.id === tool_call_id)) {
+      return yield* Either.left(new ToolCallAlreadyRequested({ tool_call_id }))
+    }
+    return [ToolCallRequested.make({ session_id, message_id, tool_call_id, name, args, at })]
+  })
+
+export const recordToolResult = (command: SessionCommandOf<"RecordToolResult">, state: SessionState): Decision =>
+  Either.gen(function* () {
+    const { session_id, message_id, tool_call_id, output, truncated, error, at } = command
+    yield* requireLive(state, session_id)
+    const message = yield* requireOpen(state, message_id)
+    if (!message.tool_calls.some((c) => c.id === tool_call_id)) return yield* Either.left(new ToolCallNotFound({ tool_call_id }))
+    if (message.tool_results.some((r) => r.tool_call_id === tool_call_id)) {
+      return yield* Either.left(new ToolResultAlreadyRecorded({ tool_call_id }))
+    }
+    const base = { session_id, message_id, tool_call_id, output, truncated, at }
+    return [ToolResultRecorded.make(error === undefined ? base : { ...base, error })]
+  })
+
+export const completeMessage = (command: SessionCommandOf<"CompleteMessage">, state: SessionState): Decision =>
+  Either.gen(function* () {
+    const { _tag, ...fields } = command
+    yield* requireLive(state, fields.session_id)
+    yield* requireOpen(state, fields.message_id)
+    return [AssistantMessageCompleted.make(fields)]
+  })
+
+export const failMessage = (command: SessionCommandOf<"FailMessage">, state: SessionState): Decision =>
+  Either.gen(function* () {
+    const { session_id, message_id, error, at } = command
+    yield* requireLive(state, session_id)
+    yield* requireOpen(state, message_id)
+    return [AssistantMessageFailed.make({ session_id, message_id, error, at })]
+  })
+
+/** Cancel and interrupt are harmless when that message is no longer open: no events. */
+export const stopMessage = (
+  command: SessionCommandOf<"CancelMessage" | "InterruptMessage">,
+  state: SessionState
+): Decision =>
+  Either.gen(function* () {
+    const { session_id, message_id, at } = command
+    yield* requireLive(state, session_id)
+    if (state.open_message_id !== message_id) return []
+    return [
+      command._tag === "CancelMessage"
+        ? AssistantMessageCancelled.make({ session_id, message_id, at })
+        : AssistantMessageInterrupted.make({ session_id, message_id, reason: command.reason, at })
+    ]
+  })

@@ -1,0 +1,54 @@
+import { Schema } from "effect"
+import { MessageId, ToolCallId } from "../ids.ts"
+
+export const Usage = Schema.Struct({
+  prompt_tokens: Schema.Number,
+  completion_tokens: Schema.Number,
+  total_tokens: Schema.Number
+})
+export type Usage = typeof Usage.Type
+
+export const ErrorInfo = Schema.Struct({ code: Schema.String, message: Schema.String })
+export type ErrorInfo = typeof ErrorInfo.Type
+
+export const Timings = Schema.Record({ key: Schema.String, value: Schema.Number })
+export type Timings = typeof Timings.Type
+
+export const ToolCall = Schema.Struct({ id: ToolCallId, name: Schema.String, args: Schema.String })
+export type ToolCall = typeof ToolCall.Type
+
+export const ToolResult = Schema.Struct({
+  tool_call_id: ToolCallId,
+  output: Schema.String,
+  truncated: Schema.Boolean,
+  error: Schema.NullOr(Schema.String)
+})
+export type ToolResult = typeof ToolResult.Type
+
+export const MessageRole = Schema.Literal("user", "assistant")
+export type MessageRole = typeof MessageRole.Type
+
+export const MessageStatus = Schema.Literal("streaming", "complete", "failed", "cancelled", "interrupted")
+export type MessageStatus = typeof MessageStatus.Type
+
+/** A message as the session state (and read models) hold it, text already assembled. */
+export const MessageSnapshot = Schema.Struct({
+  id: MessageId,
+  role: MessageRole,
+  content: Schema.String,
+  reasoning: Schema.String,
+  tool_calls: Schema.Array(ToolCall),
+  tool_results: Schema.Array(ToolResult),
+  status: MessageStatus,
+  error: Schema.NullOr(ErrorInfo),
+  finish_reason: Schema.NullOr(Schema.String),
+  usage: Schema.NullOr(Usage),
+  ctx_used: Schema.NullOr(Schema.Number),
+  ctx_max: Schema.NullOr(Schema.Number),
+  timings: Schema.NullOr(Timings),
+  model: Schema.NullOr(Schema.String),
+  started_at: Schema.String,
+  finished_at: Schema.NullOr(Schema.String)
+})
+export type MessageSnapshot = typeof MessageSnapshot.Type
+export type MessageSnapshotEncoded = typeof MessageSnapshot.Encoded
