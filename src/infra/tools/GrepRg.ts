@@ -1,0 +1,117 @@
+import { Effect } from "effect"
+import { spawn } from "node:child_process"
+import { constants, promises as fs } from "node:fs"
+import * as path from "node:path"
+import type { Collector, GrepLine } from "./GrepCollector.ts"
+import type { GrepQuery } from "./GrepQuery.ts"
+import type { ToolContext } from "./ToolContext.ts"
+import { ToolError } from "./ToolError.ts"
+import { dataText, decodeRgLine } from "./RgMessage.ts"
+
+/** The first executable `rg` on PATH, or null. */
+export const findRg = Effect.fn("Grep.findRg")(function* (pathEnv: string) {
+  for (const dir of pathEnv.split(path.delimiter).filter((d) => d !== "")) {
+    const candidate = path.join(dir, "rg")
+    const ok = yield* Effect.tryPromise(() => fs.access(candidate, constants.X_OK)).pipe(
+      Effect.as(true),
+      Effect.orElseSucceed(() => false)
+    )
+    if (ok) return candidate
+  }
+  return null
+})
+
+/** ripgrep flags chosen to match the JavaScript engine: same ignore files, no symlinks, sorted. */
+export const rgArgs = (query: GrepQuery, maxFileBytes: number): ReadonlyArray<string> => [
+  "--json",
+  "--no-config",
+  "--hidden",
+  "--no-follow",
+  "--no-require-git",
+  "--no-ignore-global",
+  "--no-ignore-exclude",
+  "--no-ignore-dot",
+  "--no-ignore-parent",
+  "--sort",
+  "path",
+  "--max-filesize",
+  String(maxFileBytes),
+  "--glob",
+  "!.git",
+  "--context",
+  String(query.context),
+  ...(query.caseInsensitive ? ["--ignore-case"] : ["--case-sensitive"]),
+  "-e",
+  query.pattern,
+  "--",
+  query.target.rel === "" ? "." : query.target.rel
+]
+
+const normalize = (rel: string) => (rel.startsWith("./") ? rel.slice(2) : rel)
+
+/**
+ * Runs ripgrep with cwd at the project root and feeds each file's hits to the collector, dropping
+ * files the guard would hide or the glob excludes. Interruption kills the child.
+ */
+export const grepRg = (rg: string, context: ToolContext, query: GrepQuery, collector: Collector) =>
+  Effect.async<void, ToolError>((resume) => {
+    const child = spawn(rg, rgArgs(query, context.limits.grepMaxFileBytes), {
+      cwd: context.root,
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    let pending = ""
+    let stderr = ""
+    let current: { rel: string; lines: Array<GrepLine> } | null = null
+    const onLine = (raw: string) => {
+      const decoded = decodeRgLine(raw)
+      if (decoded._tag === "Left") return
+      const message = decoded.right
+      switch (message.type) {
+        case "begin": {
+          const rel = normalize(dataText(message.data.path))
+          current = { rel, lines: [] }
+          return
+        }
+        case "match":
+        case "context": {
+          if (current === null || message.data.line_number === null) return
+          const text = dataText(message.data.lines).replace(/\r?\n$/, "")
+          current.lines.push({ n: message.data.line_number, text, match: message.type === "match" })
+          return
+        }
+        case "end": {
+          if (current !== null && !context.secrets.isHidden(current.rel, false) && query.matchesGlob(current.rel)) {
+            collector.add(current)
+          }
+          current = null
+          return
+        }
+        case "summary":
+          return
+      }
+    }
+    child.stdout.setEncoding("utf8")
+    child.stdout.on("data", (chunk: string) => {
+      pending += chunk
+      let newline = pending.indexOf("\n")
+      while (newline !== -1) {
+        onLine(pending.slice(0, newline))
+        pending = pending.slice(newline + 1)
+        newline = pending.indexOf("\n")
+      }
+    })
+    child.stderr.setEncoding("utf8")
+    child.stderr.on("data", (chunk: string) => {
+      if (stderr.length < 4096) stderr += chunk
+    })
+    child.on("error", (error) => resume(Effect.fail(new ToolError({ message: `ripgrep failed to start: ${error.message}` }))))
+    child.on("close", (code) => {
+      if (pending !== "") onLine(pending)
+      if (code === 0 || code === 1) resume(Effect.void)
+      else if (code === 2 && stderr.includes("regex")) resume(Effect.fail(new ToolError({ message: `invalid regular expression: ${stderr.trim()}` })))
+      else resume(Effect.void)
+    })
+    return Effect.sync(() => {
+      child.kill("SIGKILL")
+    })
+  }).pipe(Effect.withSpan("Grep.rg"))

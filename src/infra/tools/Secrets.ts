@@ -1,0 +1,92 @@
+import { Effect } from "effect"
+import ignore from "ignore"
+import { constants, promises as fs } from "node:fs"
+import * as path from "node:path"
+import { ToolError, codeOf } from "./ToolError.ts"
+
+/** Hidden from every tool unless the project's .boocodeignore re-allows them with `!`. */
+export const defaultSecretRules: ReadonlyArray<string> = [
+  ".env",
+  ".env.*",
+  "*.pem",
+  "*.key",
+  "id_rsa*",
+  "id_dsa*",
+  "id_ecdsa*",
+  "id_ed25519*",
+  "*.p12",
+  "*.pfx",
+  "*.jks",
+  "*.keystore",
+  ".npmrc",
+  ".pypirc",
+  ".netrc",
+  "_netrc",
+  ".git-credentials",
+  ".htpasswd",
+  "credentials.json",
+  "credentials",
+  ".aws/",
+  ".ssh/",
+  ".gnupg/",
+  ".docker/config.json",
+  ".kube/config",
+  "secrets.json",
+  "secrets.yml",
+  "secrets.yaml"
+]
+
+export const projectIgnoreFile = ".boocodeignore"
+
+/** Answers whether a root-relative posix path is hidden; `isDir` adds the trailing slash. */
+export interface SecretMatcher {
+  readonly isHidden: (rel: string, isDir: boolean) => boolean
+}
+
+const matcherFrom = (projectRules: string): SecretMatcher => {
+  const rules = ignore().add([...defaultSecretRules]).add(projectRules)
+  return {
+    isHidden: (rel, isDir) => rel !== "" && ignore.isPathValid(rel) && rules.ignores(isDir ? `${rel}/` : rel)
+  }
+}
+
+interface CacheEntry {
+  readonly stamp: string
+  readonly matcher: SecretMatcher
+}
+
+/** Loads the secret rules of a project, re-reading .boocodeignore only when its mtime/size change. */
+export const makeSecretRules = Effect.sync(() => {
+  const cache = new Map<string, CacheEntry>()
+  const none = matcherFrom("")
+
+  const forRoot = Effect.fn("Secrets.forRoot")(function* (root: string) {
+    const file = path.join(root, projectIgnoreFile)
+    const stat = yield* Effect.tryPromise({
+      try: () => fs.lstat(file),
+      catch: (cause) => cause
+    }).pipe(
+      Effect.map((s) => (s.isFile() ? s : null)),
+      Effect.catchAll((cause) =>
+        codeOf(cause) === "ENOENT"
+          ? Effect.succeed(null)
+          : Effect.fail(new ToolError({ message: `cannot read ${projectIgnoreFile}: ${codeOf(cause)}` }))
+      )
+    )
+    if (stat === null) return none
+    const stamp = `${stat.mtimeMs}:${stat.size}:${stat.ino}`
+    const cached = cache.get(root)
+    if (cached !== undefined && cached.stamp === stamp) return cached.matcher
+    const text = yield* Effect.tryPromise({
+      try: () => fs.readFile(file, { encoding: "utf8", flag: constants.O_RDONLY | constants.O_NOFOLLOW }),
+      catch: (cause) => new ToolError({ message: `cannot read ${projectIgnoreFile}: ${codeOf(cause)}` })
+    })
+    const matcher = matcherFrom(text)
+    cache.set(root, { stamp, matcher })
+    return matcher
+  })
+
+  return { forRoot }
+})
+
+export type SecretRules = Effect.Effect.Success<typeof makeSecretRules>

@@ -1,0 +1,101 @@
+import { Config, Context, Effect, JSONSchema, Layer, ParseResult, Schema } from "effect"
+import { FindFilesArgs, findFiles, findFilesDescription } from "./FindFiles.ts"
+import { capBytes, count, note } from "./Format.ts"
+import { GrepArgs, grep, grepDescription } from "./Grep.ts"
+import { findRg } from "./GrepRg.ts"
+import { ListDirArgs, listDir, listDirDescription } from "./ListDir.ts"
+import * as PathGuard from "./PathGuard.ts"
+import { makeSecretRules } from "./Secrets.ts"
+import type { ToolContext, ToolResult, ToolRun } from "./ToolContext.ts"
+import { toolLimitsConfig, type ToolLimits } from "./ToolLimits.ts"
+import { ViewFileArgs, viewFile, viewFileDescription } from "./ViewFile.ts"
+
+export interface ToolDefinition {
+  readonly name: string
+  readonly description: string
+  readonly parameters: object
+}
+
+export interface ToolOutcome {
+  readonly output: string
+  readonly truncated: boolean
+  readonly error: string | null
+}
+
+interface AnyTool {
+  readonly definition: ToolDefinition
+  readonly run: (context: ToolContext, argsJson: string) => Effect.Effect<ToolResult, { readonly message: string }>
+}
+
+const parameters = <A, I>(schema: Schema.Schema<A, I>): object => {
+  const { $schema: _ignored, ...rest } = JSONSchema.make(schema)
+  return rest
+}
+
+const defineTool = <A, I>(name: string, description: string, schema: Schema.Schema<A, I>, run: ToolRun<A>): AnyTool => {
+  const decode = Schema.decodeUnknown(Schema.parseJson(schema))
+  return {
+    definition: { name, description, parameters: parameters(schema) },
+    run: (context, argsJson) =>
+      Effect.gen(function* () {
+        const args = yield* decode(argsJson.trim() === "" ? "{}" : argsJson).pipe(
+          Effect.mapError((error) => ({ message: `invalid arguments for ${name}: ${ParseResult.TreeFormatter.formatErrorSync(error)}` }))
+        )
+        return yield* run(context, args)
+      })
+  }
+}
+
+const allTools: ReadonlyArray<AnyTool> = [
+  defineTool("view_file", viewFileDescription, ViewFileArgs, viewFile),
+  defineTool("list_dir", listDirDescription, ListDirArgs, listDir),
+  defineTool("grep", grepDescription, GrepArgs, grep),
+  defineTool("find_files", findFilesDescription, FindFilesArgs, findFiles)
+]
+
+const failed = (error: string): ToolOutcome => ({ output: "", truncated: false, error })
+
+export const makeTools = Effect.fn("Tools.make")(function* (limits: ToolLimits, pathEnv: string) {
+  const secretRules = yield* makeSecretRules
+  const rg = limits.grepEngine === "js" ? null : yield* findRg(pathEnv)
+  const byName = new Map(allTools.map((tool) => [tool.definition.name, tool]))
+
+  const run = (projectRoot: string, name: string, argsJson: string): Effect.Effect<ToolOutcome> =>
+    Effect.gen(function* () {
+      const tool = byName.get(name)
+      if (tool === undefined) return failed(`unknown tool ${name}; available: ${[...byName.keys()].join(", ")}`)
+      const root = yield* PathGuard.resolveRoot(projectRoot)
+      const secrets = yield* secretRules.forRoot(root)
+      const result = yield* tool.run({ root, secrets, limits, rg }, argsJson)
+      const capped = capBytes(result.output, limits.maxOutputBytes)
+      const output = capped.cut
+        ? `${capped.text}\n${note(`truncated: output limit of ${count(limits.maxOutputBytes)} bytes reached; narrow the request`)}`
+        : capped.text
+      const outcome: ToolOutcome = { output, truncated: result.truncated || capped.cut, error: null }
+      return outcome
+    }).pipe(
+      Effect.catchAll((error) => Effect.succeed(failed(error.message))),
+      Effect.catchAllDefect((defect) => Effect.succeed(failed(`internal error in ${name}: ${String(defect)}`))),
+      Effect.withSpan("Tools.run", { attributes: { tool: name } })
+    )
+
+  return { definitions: allTools.map((tool) => tool.definition), run }
+})
+
+export class Tools extends Context.Tag("Tools")<
+  Tools,
+  {
+    readonly definitions: ReadonlyArray<ToolDefinition>
+    /** Never fails: every problem comes back as `error`, written for the model. */
+    readonly run: (projectRoot: string, name: string, argsJson: string) => Effect.Effect<ToolOutcome>
+  }
+>() {
+  static readonly layer: Layer.Layer<Tools> = Layer.effect(
+    Tools,
+    Effect.gen(function* () {
+      const limits = yield* toolLimitsConfig
+      const pathEnv = yield* Config.string("PATH").pipe(Config.withDefault(""))
+      return yield* makeTools(limits, pathEnv)
+    }).pipe(Effect.orDie)
+  )
+}
