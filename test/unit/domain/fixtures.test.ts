@@ -1,0 +1,46 @@
+import { readdirSync, readFileSync } from "node:fs"
+import { fileURLToPath } from "node:url"
+import { Schema } from "effect"
+import { describe, expect, it } from "vitest"
+import { DomainEvent, domainEventTypes } from "../../../src/domain/events.ts"
+
+const dir = fileURLToPath(new URL("../../fixtures/events/", import.meta.url))
+const readJson = (file: string): unknown => {
+  const value: unknown = JSON.parse(readFileSync(dir + file, "utf8"))
+  return value
+}
+const decode = Schema.decodeUnknownSync(DomainEvent)
+const encode = Schema.encodeSync(DomainEvent)
+
+describe("golden event fixtures", () => {
+  it("has one fixture per event type", () => {
+    const files = readdirSync(dir).filter((f) => f.endsWith(".json")).sort()
+    expect(files).toStrictEqual(domainEventTypes.map((t) => `${t}.json`).sort())
+  })
+
+  it.each(domainEventTypes)("%s decodes and round-trips", (type) => {
+    const stored = readJson(`${type}.json`)
+    const event = decode(stored)
+    expect(event._tag).toBe(type)
+    expect(encode(event)).toStrictEqual(stored)
+  })
+})
+
+describe("legacy event versions (G7)", () => {
+  it("SessionCreated v1 without model and system_prompt decodes with defaults", () => {
+    const event = decode(readJson("legacy/SessionCreated.v1.json"))
+    expect(event).toMatchObject({ _tag: "SessionCreated", model: null, system_prompt: "" })
+    expect(encode(event)).toMatchObject({ model: null, system_prompt: "" })
+  })
+
+  it("ToolResultRecorded v1 without truncated decodes with truncated false", () => {
+    const event = decode(readJson("legacy/ToolResultRecorded.v1.json"))
+    expect(event).toMatchObject({ _tag: "ToolResultRecorded", truncated: false })
+    expect(event).not.toHaveProperty("error")
+  })
+
+  it("rejects an event with a malformed id", () => {
+    const stored = readJson("UserMessagePosted.json")
+    expect(() => decode({ ...Object(stored), message_id: "not-a-uuid" })).toThrow()
+  })
+})
