@@ -1,0 +1,4 @@
+export * from "./builders.ts"
+export * from "./effect.ts"
+export * from "./script.ts"
+export * from "./server.ts"
