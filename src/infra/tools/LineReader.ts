@@ -29,9 +29,9 @@ export interface ReadLinesResult {
   readonly more: boolean
 }
 
-const readChunk = (handle: FileHandle, buffer: Buffer, position: number) =>
+const readChunk = (handle: FileHandle, buffer: Buffer, position: number, length = buffer.length) =>
   Effect.tryPromise({
-    try: () => handle.read(buffer, 0, buffer.length, position),
+    try: () => handle.read(buffer, 0, length, position),
     catch: (cause) => new ToolError({ message: `read failed (${codeOf(cause)})` })
   })
 
@@ -78,7 +78,7 @@ export const readLines = Effect.fn("LineReader.readLines")(function* (handle: Fi
       stop = "scan"
       break
     }
-    const { bytesRead } = yield* readChunk(handle, buffer, position)
+    const { bytesRead } = yield* readChunk(handle, buffer, position, Math.min(buffer.length, options.maxScanBytes - position))
     if (bytesRead === 0) {
       const rest = decoder.decode()
       keep(rest)

@@ -19,6 +19,9 @@ export const viewFileDescription =
   "Show a text file with numbered lines (`N<TAB>text`). Use start_line and line_count to page through long files. " +
   "Long lines are cut; binary files are reported, not shown."
 
+/** bytes kept free for the notes after the lines */
+const noteRoom = 512
+
 const numbered = (n: number, text: string) => `${String(n).padStart(6)}\t${text}`
 
 export const viewFile = Effect.fn("Tools.viewFile")(function* (context: ToolContext, args: ViewFileArgs) {
@@ -39,7 +42,7 @@ export const viewFile = Effect.fn("Tools.viewFile")(function* (context: ToolCont
         startLine,
         lineCount,
         maxLineChars: limits.maxLineChars,
-        maxOutputBytes: limits.maxOutputBytes,
+        maxOutputBytes: Math.max(1, limits.maxOutputBytes - noteRoom),
         maxScanBytes: limits.viewMaxScanBytes,
         fileSize: target.size
       })
