@@ -2,6 +2,7 @@ import { Effect, Stream } from "effect"
 import type { FileHandle } from "node:fs/promises"
 import type { Collector, FileHits, GrepLine } from "./GrepCollector.ts"
 import type { GrepQuery } from "./GrepQuery.ts"
+import { looksBinary, readHead } from "./LineReader.ts"
 import * as PathGuard from "./PathGuard.ts"
 import type { ToolContext } from "./ToolContext.ts"
 import type { ToolError } from "./ToolError.ts"
@@ -36,7 +37,10 @@ const searchFile = (context: ToolContext, query: GrepQuery, abs: string, rel: st
   Effect.scoped(
     Effect.gen(function* () {
       const opened = yield* PathGuard.openWalked(context.root, abs)
-      if (opened.size > context.limits.grepMaxFileBytes) return "large" as const
+      if (opened.size > context.limits.grepMaxFileBytes) {
+        const head = yield* readHead(opened.handle, 8192)
+        return looksBinary(head) ? null : "large"
+      }
       const bytes = yield* readAll(opened.handle)
       if (bytes === null || bytes.includes(0)) return null
       const lines = searchText(bytes.toString("utf8"), query)
