@@ -74,10 +74,10 @@ export const recordToolResult = (command: SessionCommandOf<"RecordToolResult">, 
 
 export const completeMessage = (command: SessionCommandOf<"CompleteMessage">, state: SessionState): Decision =>
   Either.gen(function* () {
-    const { _tag, ...fields } = command
-    yield* requireLive(state, fields.session_id)
-    yield* requireOpen(state, fields.message_id)
-    return [AssistantMessageCompleted.make(fields)]
+    const { session_id, message_id, finish_reason, usage, ctx_used, ctx_max, timings, at } = command
+    yield* requireLive(state, session_id)
+    yield* requireOpen(state, message_id)
+    return [AssistantMessageCompleted.make({ session_id, message_id, finish_reason, usage, ctx_used, ctx_max, timings, at })]
   })
 
 export const failMessage = (command: SessionCommandOf<"FailMessage">, state: SessionState): Decision =>
