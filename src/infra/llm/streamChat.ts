@@ -7,7 +7,7 @@ import { httpStatusError, isLoading, parseErrorBody, streamError, unreachable, c
 import type { LlmConfig } from "./LlmConfig.ts"
 import { type LlmError, LlmModelLoading, LlmStreamError, type LlmTimeout } from "./LlmError.ts"
 import type { LlmEvent } from "./LlmEvent.ts"
-import { connectTimeout, firstByteTimeout, withPhaseTimeouts } from "./phaseTimeouts.ts"
+import { connectTimeout, firstByteTimeout, idleTimeout, withPhaseTimeouts } from "./phaseTimeouts.ts"
 import { applyChunk, finishStream, initialStreamState, type StreamState } from "./streamState.ts"
 import { decodeChunk } from "./wireSchemas.ts"
 
@@ -22,8 +22,12 @@ export const transportError = (url: string, config: LlmConfig) => (error: HttpCl
   return new LlmStreamError({ message: `the connection to the LLM server at ${url} broke mid-answer: ${message}` })
 }
 
+/** A whole (error or JSON) body, bounded by the idle limit. */
 const readBody = (response: HttpClientResponse.HttpClientResponse, url: string, config: LlmConfig) =>
-  response.text.pipe(Effect.mapError(transportError(url, config)))
+  response.text.pipe(
+    Effect.mapError(transportError(url, config)),
+    Effect.timeoutFail({ duration: config.idleTimeout, onTimeout: (): LlmTimeout => idleTimeout(url, config.idleTimeout) })
+  )
 
 /** Turns one SSE event into deltas, folding it into the state; `[DONE]` marks the end. */
 const handleEvent = (state: Ref.Ref<StreamState>, event: Sse.Event) =>
@@ -101,9 +105,17 @@ export const makeStreamChat = (client: HttpClient.HttpClient, config: LlmConfig)
       (r) => Option.match(config.apiKey, { onNone: () => r, onSome: (key) => HttpClientRequest.bearerToken(r, Redacted.value(key)) })
     )
 
-    const send = Effect.gen(function*() {
-      const response = yield* scopedClient.execute(request).pipe(Effect.mapError(transportError(url, config)))
-      if (response.status >= 200 && response.status < 300) return response
+    // one attempt: its own first-byte deadline, so "Loading model" retries are not cut short
+    const attempt = Effect.gen(function*() {
+      const start = yield* Clock.currentTimeMillis
+      const response = yield* scopedClient.execute(request).pipe(
+        Effect.mapError(transportError(url, config)),
+        Effect.timeoutFail({
+          duration: config.firstByteTimeout,
+          onTimeout: (): LlmTimeout => firstByteTimeout(url, config.firstByteTimeout)
+        })
+      )
+      if (response.status >= 200 && response.status < 300) return { response, start }
       const body = yield* readBody(response, url, config)
       if (isLoading(response.status, body)) {
         return yield* new LlmModelLoading({
@@ -112,17 +124,11 @@ export const makeStreamChat = (client: HttpClient.HttpClient, config: LlmConfig)
         })
       }
       return yield* httpStatusError(response.status, body)
-    }).pipe(
-      Effect.retry({ schedule: loadingSchedule(config), while: (e) => e._tag === "LlmModelLoading" })
-    )
+    })
 
     return Stream.unwrapScoped(Effect.gen(function*() {
-      const start = yield* Clock.currentTimeMillis
-      const response = yield* send.pipe(
-        Effect.timeoutFail({
-          duration: config.firstByteTimeout,
-          onTimeout: (): LlmTimeout => firstByteTimeout(url, config.firstByteTimeout)
-        })
+      const { response, start } = yield* attempt.pipe(
+        Effect.retry({ schedule: loadingSchedule(config), while: (e) => e._tag === "LlmModelLoading" })
       )
       const contentType = response.headers["content-type"] ?? ""
       if (contentType.includes("json") && !contentType.includes("event-stream")) {

@@ -108,7 +108,7 @@ const serveScript = async (res: ServerResponse, script: Script, progress: { fini
     const size = script.splitBytes ?? frame.length
     for (let i = 0; i < frame.length; i += size) {
       if (!(await write(res, frame.subarray(i, i + size)))) return
-      if (script.splitBytes !== undefined) await sleep(2)
+      if (script.splitBytes !== undefined) await sleep(1)
     }
   }
   if (res.destroyed) return
@@ -127,7 +127,7 @@ export const startFakeLlm = async (): Promise<FakeLlm> => {
   const waiters = new Set<() => void>()
   const sockets = new Set<Socket>()
 
-  const handleChat = async (req: IncomingMessage, res: ServerResponse) => {
+  const handleChat = async (res: ServerResponse) => {
     const script = queue.shift() ?? textReply(DEFAULT_REPLY)
     const progress = { finished: false }
     res.on("close", () => {
@@ -147,7 +147,7 @@ export const startFakeLlm = async (): Promise<FakeLlm> => {
       allRequests.push(recorded)
       if (req.method === "POST" && path === "/v1/chat/completions") {
         requests.push(recorded)
-        return handleChat(req, res)
+        return handleChat(res)
       }
       if (req.method === "GET" && path === "/v1/models") {
         return json(res, 200, {
