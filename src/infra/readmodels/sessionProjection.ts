@@ -1,0 +1,111 @@
+import type { SqlClient } from "@effect/sql"
+import { Effect } from "effect"
+import type { MessageSnapshot, SessionEvent } from "../../domain/index.ts"
+
+const json = (value: unknown) => JSON.stringify(value)
+
+/** Messages keep their order by the stream version that created them (×1000 for copied histories). */
+const seqOf = (version: number, index = 0) => version * 1000 + index
+
+export const insertMessage = (sql: SqlClient.SqlClient, sessionId: string, m: MessageSnapshot, seq: number) =>
+  sql`INSERT INTO messages (id, session_id, seq, role, content, reasoning, tool_calls, tool_results, status, error,
+      finish_reason, usage, ctx_used, ctx_max, timings, model, started_at, finished_at)
+    VALUES (${m.id}, ${sessionId}, ${seq}, ${m.role}, ${m.status === "streaming" ? "" : m.content},
+      ${m.status === "streaming" ? "" : m.reasoning}, ${json(m.tool_calls)}::jsonb, ${json(m.tool_results)}::jsonb,
+      ${m.status}, ${m.error === null ? null : json(m.error)}::jsonb, ${m.finish_reason},
+      ${m.usage === null ? null : json(m.usage)}::jsonb, ${m.ctx_used}, ${m.ctx_max},
+      ${m.timings === null ? null : json(m.timings)}::jsonb, ${m.model}, ${m.started_at}, ${m.finished_at})`
+
+/**
+ * A streaming message's text lives in its delta events; at its terminal event it is assembled
+ * from them and written once (rewriting the row per delta would multiply the WAL).
+ */
+const closeMessage = (
+  sql: SqlClient.SqlClient,
+  streamId: string,
+  messageId: string,
+  fields: { status: string; error: unknown; finish_reason: string | null; usage: unknown; ctx_used: number | null; ctx_max: number | null; timings: unknown; at: string }
+) =>
+  sql`UPDATE messages SET
+      content = coalesce((SELECT string_agg(data->>'text', '' ORDER BY stream_version) FROM events
+                 WHERE stream_id = ${streamId} AND type = 'TextDelta' AND data->>'message_id' = ${messageId}), ''),
+      reasoning = coalesce((SELECT string_agg(data->>'text', '' ORDER BY stream_version) FROM events
+                 WHERE stream_id = ${streamId} AND type = 'ReasoningDelta' AND data->>'message_id' = ${messageId}), ''),
+      status = ${fields.status}, error = ${fields.error === null ? null : json(fields.error)}::jsonb,
+      finish_reason = ${fields.finish_reason}, usage = ${fields.usage === null ? null : json(fields.usage)}::jsonb,
+      ctx_used = ${fields.ctx_used}, ctx_max = ${fields.ctx_max},
+      timings = ${fields.timings === null ? null : json(fields.timings)}::jsonb, finished_at = ${fields.at}
+    WHERE id = ${messageId}`
+
+const noUsage = { finish_reason: null, usage: null, ctx_used: null, ctx_max: null, timings: null }
+
+const eventRows = (sql: SqlClient.SqlClient, streamId: string, event: SessionEvent, version: number) => {
+  switch (event._tag) {
+    case "SessionCreated":
+      return sql`INSERT INTO sessions (id, project_id, name, name_by, model, system_prompt, forked_from, version,
+          created_at, updated_at)
+        VALUES (${event.session_id}, ${event.project_id}, ${event.name}, 'default', ${event.model},
+          ${event.system_prompt}, ${event.forked_from === undefined ? null : json(event.forked_from)}::jsonb,
+          ${version}, ${event.at}, ${event.at})`
+    case "MessagesCopied":
+      return Effect.forEach(event.messages, (m, i) => insertMessage(sql, event.session_id, m, seqOf(version, i)), {
+        discard: true
+      })
+    case "SessionRenamed":
+      return sql`UPDATE sessions SET name = ${event.name}, name_by = ${event.by} WHERE id = ${event.session_id}`
+    case "SessionSettingsChanged":
+      return sql`UPDATE sessions SET
+          model = CASE WHEN ${event.model !== undefined} THEN ${event.model ?? null} ELSE model END,
+          system_prompt = coalesce(${event.system_prompt ?? null}, system_prompt)
+        WHERE id = ${event.session_id}`
+    case "SessionDeleted":
+      return sql`UPDATE sessions SET deleted = true, open_message_id = NULL WHERE id = ${event.session_id}`
+    case "UserMessagePosted":
+      return sql`INSERT INTO messages (id, session_id, seq, role, content, status, started_at, finished_at)
+        VALUES (${event.message_id}, ${event.session_id}, ${seqOf(version)}, 'user', ${event.content}, 'complete',
+          ${event.at}, ${event.at})`
+    case "AssistantMessageStarted":
+      return Effect.zip(
+        sql`INSERT INTO messages (id, session_id, seq, role, status, model, started_at)
+          VALUES (${event.message_id}, ${event.session_id}, ${seqOf(version)}, 'assistant', 'streaming', ${event.model},
+            ${event.at})`,
+        sql`UPDATE sessions SET open_message_id = ${event.message_id} WHERE id = ${event.session_id}`
+      )
+    case "TextDelta":
+    case "ReasoningDelta":
+      return Effect.void
+    case "ToolCallRequested":
+      return sql`UPDATE messages SET tool_calls = tool_calls ||
+          ${json([{ id: event.tool_call_id, name: event.name, args: event.args }])}::jsonb
+        WHERE id = ${event.message_id}`
+    case "ToolResultRecorded":
+      return sql`UPDATE messages SET tool_results = tool_results || ${json([
+        { tool_call_id: event.tool_call_id, output: event.output, truncated: event.truncated, error: event.error ?? null }
+      ])}::jsonb WHERE id = ${event.message_id}`
+    case "AssistantMessageCompleted":
+      return closeMessage(sql, streamId, event.message_id, { status: "complete", error: null, ...event })
+    case "AssistantMessageFailed":
+      return closeMessage(sql, streamId, event.message_id, { ...noUsage, status: "failed", error: event.error, at: event.at })
+    case "AssistantMessageCancelled":
+      return closeMessage(sql, streamId, event.message_id, { ...noUsage, status: "cancelled", error: null, at: event.at })
+    case "AssistantMessageInterrupted":
+      return closeMessage(sql, streamId, event.message_id, {
+        ...noUsage, status: "interrupted", error: { code: "interrupted", message: event.reason }, at: event.at
+      })
+    case "MessagesDeleted":
+      return sql`UPDATE messages SET deleted = true WHERE id IN ${sql.in(event.message_ids)}`
+  }
+}
+
+const isTerminal = (event: SessionEvent) =>
+  event._tag === "AssistantMessageCompleted" || event._tag === "AssistantMessageFailed" ||
+  event._tag === "AssistantMessageCancelled" || event._tag === "AssistantMessageInterrupted"
+
+/** Applies one session event to `sessions` and `messages`. Delta batches touch no row at all. */
+export const sessionProjection = (sql: SqlClient.SqlClient, streamId: string, event: SessionEvent, version: number) =>
+  Effect.gen(function* () {
+    yield* eventRows(sql, streamId, event, version)
+    if (event._tag === "TextDelta" || event._tag === "ReasoningDelta") return
+    yield* sql`UPDATE sessions SET version = ${version}, updated_at = ${event.at}
+      ${isTerminal(event) ? sql`, open_message_id = NULL` : sql``} WHERE id = ${event.session_id}`
+  })

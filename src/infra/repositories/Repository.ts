@@ -1,0 +1,133 @@
+import { SqlClient } from "@effect/sql"
+import { Effect, Either, Schema } from "effect"
+import { EventStore } from "../eventstore/EventStore.ts"
+import { ConcurrencyConflict, EventDecodeError } from "../eventstore/errors.ts"
+import type { CommandKey, StoredEvent } from "../eventstore/model.ts"
+import type { AggregateSpec } from "./Aggregate.ts"
+
+export interface Loaded<State> {
+  readonly state: State
+  readonly version: number
+}
+
+export interface Executed<State, Event> extends Loaded<State> {
+  readonly events: ReadonlyArray<Event>
+  readonly from_version: number
+  readonly duplicate: boolean
+}
+
+const MAX_ATTEMPTS = 8
+const CACHE_LIMIT = 500
+
+/**
+ * Load (fold the stream, cached and caught up), decide, append with the expected version, and on
+ * a concurrent change reload and decide again.
+ */
+export const makeRepository = <Id extends string, State, Event extends { readonly _tag: string }, Encoded, Command, Error>(
+  spec: AggregateSpec<Id, State, Event, Encoded, Command, Error>
+) =>
+  Effect.gen(function* () {
+    const store = yield* EventStore
+    const sql = yield* SqlClient.SqlClient
+    const cache = new Map<string, Loaded<State>>()
+    const decodeEvent = Schema.decodeUnknown(spec.schema)
+    const encodeEvent = Schema.encode(spec.schema)
+
+    const decodeStored = (stored: StoredEvent) =>
+      decodeEvent(stored.data).pipe(
+        Effect.mapError(
+          (e) =>
+            new EventDecodeError({
+              stream_id: stored.stream_id,
+              stream_version: stored.stream_version,
+              type: stored.type,
+              message: e.message
+            })
+        )
+      )
+
+    const remember = (streamId: string, loaded: Loaded<State>) => {
+      cache.delete(streamId)
+      cache.set(streamId, loaded)
+      if (cache.size > CACHE_LIMIT) {
+        const oldest = cache.keys().next()
+        if (!oldest.done) cache.delete(oldest.value)
+      }
+    }
+
+    const foldFrom = (base: Loaded<State>, events: ReadonlyArray<Event>): Loaded<State> => {
+      let state = base.state
+      for (const event of events) state = spec.evolve(state, event)
+      return { state, version: base.version + events.length }
+    }
+
+    const load = (id: Id) =>
+      Effect.gen(function* () {
+        const streamId = spec.streamId(id)
+        const base = cache.get(streamId) ?? { state: spec.initialState, version: 0 }
+        const stored = yield* store.readStream(streamId, { after: base.version })
+        const events = yield* Effect.forEach(stored, decodeStored)
+        const loaded = foldFrom(base, events)
+        remember(streamId, loaded)
+        return loaded
+      }).pipe(Effect.orDie, Effect.withSpan("Repository.load", { attributes: { type: spec.streamType } }))
+
+    /** The state as it was at `version`, folded from the log without touching the cache. */
+    const loadAt = (id: Id, version: number) =>
+      store.readStream(spec.streamId(id), { upTo: version }).pipe(
+        Effect.flatMap(Effect.forEach(decodeStored)),
+        Effect.map((events) => foldFrom({ state: spec.initialState, version: 0 }, events)),
+        Effect.orDie
+      )
+
+    const appendOnce = (id: Id, command: (state: State) => Command, key: CommandKey | undefined) =>
+      Effect.gen(function* () {
+        const streamId = spec.streamId(id)
+        const loaded = yield* load(id)
+        const events = yield* Either.match(spec.decide(command(loaded.state), loaded.state), {
+          onLeft: (e) => Effect.fail(e),
+          onRight: (events) => Effect.succeed(events)
+        })
+        if (events.length === 0)
+          return { ...loaded, events, from_version: loaded.version + 1, duplicate: false } satisfies Executed<State, Event>
+        const encoded = yield* Effect.forEach(events, (e) => Effect.orDie(encodeEvent(e)))
+        const result = yield* store.append({
+          streamId,
+          streamType: spec.streamType,
+          expectedVersion: loaded.version,
+          events: events.map((event, i) => ({ type: event._tag, data: encoded[i], event_id: spec.eventId?.(event) })),
+          command: key,
+          inline: (appended) =>
+            Effect.forEach(appended, (a, i) => spec.project(sql, streamId, events[i], a.stream_version), {
+              discard: true
+            }).pipe(Effect.orDie)
+        })
+        if (result.duplicate) {
+          const replay = yield* store.readStream(streamId, { after: result.from_version - 1, upTo: result.to_version })
+          const original = yield* Effect.forEach(replay, (s) => Effect.orDie(decodeStored(s)))
+          const current = yield* load(id)
+          return { ...current, events: original, from_version: result.from_version, duplicate: true }
+        }
+        const next = foldFrom(loaded, events)
+        remember(streamId, next)
+        return { ...next, events, from_version: result.from_version, duplicate: false } satisfies Executed<
+          State,
+          Event
+        >
+      })
+
+    const execute = (id: Id, command: (state: State) => Command, key?: CommandKey) =>
+      appendOnce(id, command, key).pipe(
+        Effect.retry({
+          while: (e) => e instanceof ConcurrencyConflict,
+          times: MAX_ATTEMPTS
+        }),
+        Effect.catchIf(
+          (e): e is ConcurrencyConflict => e instanceof ConcurrencyConflict,
+          (e) => Effect.die(e)
+        ),
+        Effect.withSpan("Repository.execute", { attributes: { type: spec.streamType, id } })
+      )
+
+    return { load, loadAt, execute, decodeStored }
+  })

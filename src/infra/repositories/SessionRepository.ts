@@ -1,0 +1,32 @@
+import { Context, Effect, Layer } from "effect"
+import { createHash } from "node:crypto"
+import {
+  type SessionCommand, SessionDecider, type SessionError, SessionEvent, type SessionState, streamIdOfSession, type SessionEventEncoded, type SessionId
+} from "../../domain/index.ts"
+import { sessionProjection } from "../readmodels/sessionProjection.ts"
+import { makeRepository } from "./Repository.ts"
+
+/** The same delta batch (message, kind, offset) always gets the same event id. */
+const deltaEventId = (event: SessionEvent) => {
+  if (event._tag !== "TextDelta" && event._tag !== "ReasoningDelta") return undefined
+  const hex = createHash("sha256").update(`${event.message_id}:${event._tag}:${event.offset}`).digest("hex")
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`
+}
+
+const make = makeRepository<SessionId, SessionState, SessionEvent, SessionEventEncoded, SessionCommand, SessionError>({
+  streamType: "session",
+  streamId: streamIdOfSession,
+  schema: SessionEvent,
+  initialState: SessionDecider.initialState,
+  evolve: SessionDecider.evolve,
+  decide: SessionDecider.decide,
+  project: sessionProjection,
+  eventId: deltaEventId
+})
+
+export class SessionRepository extends Context.Tag("SessionRepository")<
+  SessionRepository,
+  Effect.Effect.Success<typeof make>
+>() {
+  static readonly layer = Layer.effect(SessionRepository, make)
+}
