@@ -4,7 +4,7 @@ import { authorized, type ContextSizes } from "./contextSize.ts"
 import { httpStatusError } from "./classifyError.ts"
 import type { LlmConfig } from "./LlmConfig.ts"
 import { LlmStreamError } from "./LlmError.ts"
-import { transportError } from "./streamChat.ts"
+import { transportError } from "./transportError.ts"
 import { ModelList } from "./wireSchemas.ts"
 
 export interface ModelInfo {

@@ -1,26 +1,15 @@
 import * as Sse from "@effect/experimental/Sse"
 import { HttpClient, HttpClientRequest, type HttpClientResponse } from "@effect/platform"
-import type { HttpClientError } from "@effect/platform/HttpClientError"
 import { Clock, Duration, Effect, Either, Option, Redacted, Ref, Schedule, Stream } from "effect"
 import { chatCompletionBody, type ChatRequest } from "./ChatRequest.ts"
-import { httpStatusError, isLoading, parseErrorBody, streamError, unreachable, causeCode } from "./classifyError.ts"
+import { httpStatusError, isLoading, parseErrorBody, streamError } from "./classifyError.ts"
 import type { LlmConfig } from "./LlmConfig.ts"
 import { type LlmError, LlmModelLoading, LlmStreamError, type LlmTimeout } from "./LlmError.ts"
 import type { LlmEvent } from "./LlmEvent.ts"
-import { connectTimeout, firstByteTimeout, idleTimeout, withPhaseTimeouts } from "./phaseTimeouts.ts"
+import { firstByteTimeout, idleTimeout, withPhaseTimeouts } from "./phaseTimeouts.ts"
+import { transportError } from "./transportError.ts"
 import { applyChunk, finishStream, initialStreamState, type StreamState } from "./streamState.ts"
 import { decodeChunk } from "./wireSchemas.ts"
-
-/** Maps a failure to send the request or read the response to a tagged error. */
-export const transportError = (url: string, config: LlmConfig) => (error: HttpClientError): LlmError => {
-  if (error._tag === "RequestError") {
-    return causeCode(error.cause).code === "UND_ERR_CONNECT_TIMEOUT"
-      ? connectTimeout(url, config.connectTimeout)
-      : unreachable(url, error.cause)
-  }
-  const { message } = causeCode(error.cause)
-  return new LlmStreamError({ message: `the connection to the LLM server at ${url} broke mid-answer: ${message}` })
-}
 
 /** A whole (error or JSON) body, bounded by the idle limit. */
 const readBody = (response: HttpClientResponse.HttpClientResponse, url: string, config: LlmConfig) =>

@@ -2,7 +2,7 @@ import { HttpClientError, HttpClientRequest } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Option } from "effect"
 import type { LlmConfig } from "../../../src/infra/llm/LlmConfig.ts"
-import { transportError } from "../../../src/infra/llm/streamChat.ts"
+import { transportError } from "../../../src/infra/llm/transportError.ts"
 
 const config: LlmConfig = {
   baseUrl: "http://10.0.0.9:8080",
