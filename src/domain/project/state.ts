@@ -1,16 +1,18 @@
-import type { ProjectId } from "../ids.ts"
+import { Schema } from "effect"
+import { ProjectId } from "../ids.ts"
 import type { ProjectEvent } from "./events.ts"
 
-export interface ProjectState {
-  readonly exists: boolean
-  readonly removed: boolean
-  readonly project_id: ProjectId | null
-  readonly name: string
-  readonly path: string
-  readonly created_at: string | null
-  readonly updated_at: string | null
-  readonly version: number
-}
+export const ProjectState = Schema.Struct({
+  exists: Schema.Boolean,
+  removed: Schema.Boolean,
+  project_id: Schema.NullOr(ProjectId),
+  name: Schema.String,
+  path: Schema.String,
+  created_at: Schema.NullOr(Schema.String),
+  updated_at: Schema.NullOr(Schema.String),
+  version: Schema.Number
+})
+export type ProjectState = typeof ProjectState.Type
 
 export const initialState: ProjectState = {
   exists: false,

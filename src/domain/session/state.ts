@@ -1,28 +1,32 @@
-import type { MessageId, ProjectId, SessionId } from "../ids.ts"
-import type { ForkedFrom } from "./events.ts"
-import type { MessageSnapshot } from "./message.ts"
+import { Schema } from "effect"
+import { MessageId, ProjectId, SessionId } from "../ids.ts"
+import { ForkedFrom } from "./events.ts"
+import { MessageSnapshot } from "./message.ts"
 
-export type NameBy = "user" | "auto" | "default"
+export const NameBy = Schema.Literal("user", "auto", "default")
+export type NameBy = typeof NameBy.Type
 
-export interface SessionState {
-  readonly exists: boolean
-  readonly deleted: boolean
-  readonly session_id: SessionId | null
-  readonly project_id: ProjectId | null
-  readonly name: string
-  readonly name_by: NameBy
-  readonly model: string | null
-  readonly system_prompt: string
-  readonly forked_from: ForkedFrom | null
+/** The state of one session, as rebuilt by folding its events (also served by "state at version"). */
+export const SessionState = Schema.Struct({
+  exists: Schema.Boolean,
+  deleted: Schema.Boolean,
+  session_id: Schema.NullOr(SessionId),
+  project_id: Schema.NullOr(ProjectId),
+  name: Schema.String,
+  name_by: NameBy,
+  model: Schema.NullOr(Schema.String),
+  system_prompt: Schema.String,
+  forked_from: Schema.NullOr(ForkedFrom),
   /** Ordered; deleted messages are removed. */
-  readonly messages: ReadonlyArray<MessageSnapshot>
+  messages: Schema.Array(MessageSnapshot),
   /** The assistant message currently streaming, if any. */
-  readonly open_message_id: MessageId | null
-  readonly created_at: string | null
-  readonly updated_at: string | null
+  open_message_id: Schema.NullOr(MessageId),
+  created_at: Schema.NullOr(Schema.String),
+  updated_at: Schema.NullOr(Schema.String),
   /** Number of events folded: equals the stream version. */
-  readonly version: number
-}
+  version: Schema.Number
+})
+export type SessionState = typeof SessionState.Type
 
 export const initialState: SessionState = {
   exists: false,

@@ -1,10 +1,10 @@
-import { Either } from "effect"
+import { Either, Schema } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import * as C from "../../../src/domain/session/commands.ts"
 import * as Session from "../../../src/domain/session/decider.ts"
 import type { SessionEvent } from "../../../src/domain/session/events.ts"
-import type { SessionState } from "../../../src/domain/session/state.ts"
+import { SessionState } from "../../../src/domain/session/state.ts"
 import { at, cmd, created, msg, sessionId } from "./builders.ts"
 
 /** A step picks a kind of command; it is turned into a concrete command against the current state. */
@@ -107,6 +107,17 @@ describe("session decider properties", () => {
       { numRuns: 100 }
     )
   })
+})
+
+it("a folded state encodes to JSON and decodes back (served by the state-at-version reader)", () => {
+  fc.assert(
+    fc.property(fc.array(step, { minLength: 5, maxLength: 30 }), (steps) => {
+      const state = Session.fold(run(steps))
+      const json: unknown = JSON.parse(JSON.stringify(Schema.encodeSync(SessionState)(state)))
+      expect(Schema.decodeUnknownSync(SessionState)(json)).toStrictEqual(state)
+    }),
+    { numRuns: 50 }
+  )
 })
 
 it("generated sequences exercise most event types", () => {
