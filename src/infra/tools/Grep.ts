@@ -30,7 +30,7 @@ export const grep = Effect.fn("Tools.grep")(function* (context: ToolContext, arg
   const glob = args.glob ?? null
   const matchesGlob = glob === null ? () => true : yield* globMatcher(glob)
   const contextLines = Math.min(args.context ?? 0, limits.grepMaxContext)
-  const query: GrepQuery = { pattern: args.pattern, caseInsensitive, context: contextLines, glob, matchesGlob, target, ...compiled }
+  const query: GrepQuery = { pattern: args.pattern, caseInsensitive, context: contextLines, glob, matchesGlob, target, lineChars: limits.grepLineChars, ...compiled }
   const collector = makeCollector(limits.grepMaxMatches, limits.grepLineChars, contextLines > 0)
   if (context.rg !== null) yield* grepRg(context.rg, context, query, collector)
   else yield* grepJs(context, query, collector)

@@ -30,7 +30,11 @@ export const searchText = (text: string, query: GrepQuery): ReadonlyArray<GrepLi
   }
   return [...keep.keys()]
     .sort((a, b) => a - b)
-    .map((i) => ({ n: i + 1, text: lines[i].endsWith("\r") ? lines[i].slice(0, -1) : lines[i], match: keep.get(i) === true }))
+    .map((i) => ({
+      n: i + 1,
+      text: (lines[i].endsWith("\r") ? lines[i].slice(0, -1) : lines[i]).slice(0, query.lineChars + 1),
+      match: keep.get(i) === true
+    }))
 }
 
 const searchFile = (context: ToolContext, query: GrepQuery, abs: string, rel: string): Effect.Effect<Searched> =>

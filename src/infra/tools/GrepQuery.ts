@@ -10,6 +10,8 @@ export interface GrepQuery {
   readonly glob: string | null
   readonly matchesGlob: (rel: string) => boolean
   readonly target: Target
+  /** result lines are kept to this many chars (+1 so the cut shows) */
+  readonly lineChars: number
   /** tests one line (without its "\n") */
   readonly line: RegExp
   /** tests a whole file; null when the pattern could span lines or look around */

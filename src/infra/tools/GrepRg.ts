@@ -6,6 +6,7 @@ import type { Collector, GrepLine } from "./GrepCollector.ts"
 import type { GrepQuery } from "./GrepQuery.ts"
 import type { ToolContext } from "./ToolContext.ts"
 import { ToolError } from "./ToolError.ts"
+import { makeLineSplitter } from "./LineSplitter.ts"
 import { dataText, decodeRgLine } from "./RgMessage.ts"
 
 /** The first executable `rg` on PATH, or null. */
@@ -59,7 +60,6 @@ export const grepRg = (rg: string, context: ToolContext, query: GrepQuery, colle
       cwd: context.root,
       stdio: ["ignore", "pipe", "pipe"]
     })
-    let pending = ""
     let stderr = ""
     let current: { rel: string; lines: Array<GrepLine> } | null = null
     const onLine = (raw: string) => {
@@ -75,7 +75,7 @@ export const grepRg = (rg: string, context: ToolContext, query: GrepQuery, colle
         case "match":
         case "context": {
           if (current === null || message.data.line_number === null) return
-          const text = dataText(message.data.lines).replace(/\r?\n$/, "")
+          const text = dataText(message.data.lines).replace(/\r?\n$/, "").slice(0, context.limits.grepLineChars + 1)
           current.lines.push({ n: message.data.line_number, text, match: message.type === "match" })
           return
         }
@@ -90,23 +90,17 @@ export const grepRg = (rg: string, context: ToolContext, query: GrepQuery, colle
           return
       }
     }
+    // a JSON message holds at most a line of a file under --max-filesize, twice, escaped
+    const splitter = makeLineSplitter(2 * context.limits.grepMaxFileBytes + 65_536, onLine, () => {})
     child.stdout.setEncoding("utf8")
-    child.stdout.on("data", (chunk: string) => {
-      pending += chunk
-      let newline = pending.indexOf("\n")
-      while (newline !== -1) {
-        onLine(pending.slice(0, newline))
-        pending = pending.slice(newline + 1)
-        newline = pending.indexOf("\n")
-      }
-    })
+    child.stdout.on("data", (chunk: string) => splitter.push(chunk))
     child.stderr.setEncoding("utf8")
     child.stderr.on("data", (chunk: string) => {
       if (stderr.length < 4096) stderr += chunk
     })
     child.on("error", (error) => resume(Effect.fail(new ToolError({ message: `ripgrep failed to start: ${error.message}` }))))
     child.on("close", (code) => {
-      if (pending !== "") onLine(pending)
+      splitter.end()
       if (code === 0 || code === 1) resume(Effect.void)
       else if (code === 2 && stderr.includes("regex")) resume(Effect.fail(new ToolError({ message: `invalid regular expression: ${stderr.trim()}` })))
       else resume(Effect.void)
