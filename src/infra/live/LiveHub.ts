@@ -1,0 +1,117 @@
+import { Context, Effect, Layer, Option, Queue, Scope } from "effect"
+
+/** A piece of streamed text, published the moment it arrives from the LLM (before it is persisted). */
+export interface LiveDelta {
+  readonly session_id: string
+  readonly message_id: string
+  readonly kind: "text" | "reasoning"
+  /** Offset in UTF-16 code units of `text` within the message's text (or reasoning). */
+  readonly offset: number
+  readonly text: string
+}
+
+export interface InFlight {
+  readonly message_id: string
+  readonly text: string
+  readonly reasoning: string
+}
+
+export interface LiveSubscription {
+  /** The in-flight message as it stood when the subscription began; later deltas arrive on `deltas`. */
+  readonly inFlight: InFlight | null
+  readonly deltas: Queue.Dequeue<LiveDelta>
+  /** True once this subscriber fell more than `capacity` deltas behind and was cut off. */
+  readonly overflowed: Effect.Effect<boolean>
+}
+
+interface Subscriber {
+  readonly queue: Queue.Queue<LiveDelta>
+  overflowed: boolean
+}
+
+interface Channel {
+  inFlight: { message_id: string; text: string; reasoning: string } | null
+  readonly subscribers: Set<Subscriber>
+}
+
+/**
+ * In-process fan-out of live deltas per session, and the text of the message in flight so a
+ * reader that connects mid-answer gets what is not yet in the log. Snapshot and subscription are
+ * taken in one synchronous step, so no delta falls between them.
+ */
+const make = (capacity: number) => {
+  const channels = new Map<string, Channel>()
+  const channel = (sessionId: string) => {
+    let c = channels.get(sessionId)
+    if (c === undefined) {
+      c = { inFlight: null, subscribers: new Set() }
+      channels.set(sessionId, c)
+    }
+    return c
+  }
+  const tidy = (sessionId: string, c: Channel) => {
+    if (c.inFlight === null && c.subscribers.size === 0) channels.delete(sessionId)
+  }
+
+  const begin = (sessionId: string, messageId: string) =>
+    Effect.sync(() => {
+      channel(sessionId).inFlight = { message_id: messageId, text: "", reasoning: "" }
+    })
+
+  const end = (sessionId: string) =>
+    Effect.sync(() => {
+      const c = channels.get(sessionId)
+      if (c === undefined) return
+      c.inFlight = null
+      tidy(sessionId, c)
+    })
+
+  const publish = (delta: LiveDelta) =>
+    Effect.sync(() => {
+      const c = channels.get(delta.session_id)
+      if (c === undefined) return
+      if (c.inFlight !== null && c.inFlight.message_id === delta.message_id) {
+        if (delta.kind === "text") c.inFlight.text += delta.text
+        else c.inFlight.reasoning += delta.text
+      }
+      for (const s of c.subscribers) {
+        if (s.overflowed) continue
+        if (!Queue.unsafeOffer(s.queue, delta)) s.overflowed = true
+      }
+    })
+
+  const subscribe = (sessionId: string): Effect.Effect<LiveSubscription, never, Scope.Scope> =>
+    Effect.acquireRelease(
+      Effect.flatMap(Queue.bounded<LiveDelta>(capacity), (queue) =>
+        Effect.sync(() => {
+          const c = channel(sessionId)
+          const subscriber: Subscriber = { queue, overflowed: false }
+          c.subscribers.add(subscriber)
+          const inFlight = c.inFlight === null ? null : { ...c.inFlight }
+          return { subscriber, inFlight }
+        })
+      ),
+      ({ subscriber }) =>
+        Effect.sync(() => {
+          const c = channels.get(sessionId)
+          if (c === undefined) return
+          c.subscribers.delete(subscriber)
+          tidy(sessionId, c)
+        }).pipe(Effect.zipRight(Queue.shutdown(subscriber.queue)))
+    ).pipe(
+      Effect.map(({ subscriber, inFlight }) => ({
+        inFlight,
+        deltas: subscriber.queue,
+        overflowed: Effect.sync(() => subscriber.overflowed)
+      }))
+    )
+
+  const inFlight = (sessionId: string) =>
+    Effect.sync(() => Option.fromNullable(channels.get(sessionId)?.inFlight).pipe(Option.map((f) => ({ ...f }))))
+
+  return { begin, end, publish, subscribe, inFlight }
+}
+
+export class LiveHub extends Context.Tag("LiveHub")<LiveHub, ReturnType<typeof make>>() {
+  static readonly layer = (capacity = 10_000) => Layer.sync(LiveHub, () => make(capacity))
+}
