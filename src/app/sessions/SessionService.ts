@@ -1,8 +1,7 @@
 import { Context, Effect, Layer, Option } from "effect"
 import { randomUUID } from "node:crypto"
 import {
-  type AssistantMessageStarted, MessageId, ProjectId, ProjectNotFound, SessionId, SessionNotFound, type SessionState,
-  type UserMessagePosted
+  MessageId, ProjectId, ProjectNotFound, SessionId, SessionNotFound, type SessionState
 } from "../../domain/index.ts"
 import type { CommandKey } from "../../infra/eventstore/model.ts"
 import { ProjectRepository } from "../../infra/repositories/ProjectRepository.ts"
@@ -107,13 +106,17 @@ const make = Effect.gen(function* () {
       }),
       key
     )
-    const posted = result.events.find((e): e is UserMessagePosted => e._tag === "UserMessagePosted")
-    const started = result.events.find((e): e is AssistantMessageStarted => e._tag === "AssistantMessageStarted")
+    let posted: MessageId | undefined
+    let started: MessageId | undefined
+    for (const event of result.events) {
+      if (event._tag === "UserMessagePosted") posted = event.message_id
+      if (event._tag === "AssistantMessageStarted") started = event.message_id
+    }
     if (posted === undefined || started === undefined) return yield* Effect.dieMessage("PostUserMessage appended no message")
-    if (!result.duplicate) yield* turns.start(sessionId, started.message_id)
+    if (!result.duplicate) yield* turns.start(sessionId, started)
     return {
-      user_message_id: posted.message_id,
-      assistant_message_id: started.message_id,
+      user_message_id: posted,
+      assistant_message_id: started,
       version: result.from_version + result.events.length - 1,
       duplicate: result.duplicate
     }
