@@ -111,6 +111,8 @@ const make = Effect.gen(function* () {
       Effect.withSpan("EventStore.append", { attributes: { stream: input.streamId } })
     )
 
+  // The ::text casts keep the column names, so ORDER BY must name the table's columns (events.x),
+  // or it sorts the text: "10" before "9".
   const columns = sql`global_position::text, transaction_id::text, event_id::text, stream_id,
     stream_version::text, type, data, metadata, recorded_at, hash`
 
@@ -118,7 +120,7 @@ const make = Effect.gen(function* () {
     sql`SELECT ${columns} FROM events
         WHERE stream_id = ${streamId} AND stream_version > ${options.after ?? 0}
           AND stream_version <= ${options.upTo ?? Number.MAX_SAFE_INTEGER}
-        ORDER BY stream_version`.pipe(Effect.flatMap(decodeRows), Effect.orDie, Effect.withSpan("EventStore.readStream"))
+        ORDER BY events.stream_version`.pipe(Effect.flatMap(decodeRows), Effect.orDie, Effect.withSpan("EventStore.readStream"))
 
   /**
    * Events after a checkpoint, in commit-safe order: only transactions older than the oldest one
@@ -128,7 +130,7 @@ const make = Effect.gen(function* () {
     sql`SELECT ${columns} FROM events
         WHERE (transaction_id, global_position) > (${after.transaction_id}::xid8, ${after.position})
           AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-        ORDER BY transaction_id, global_position
+        ORDER BY events.transaction_id, events.global_position
         LIMIT ${limit}`.pipe(
       Effect.flatMap(decodeRows),
       Effect.map((events) => {

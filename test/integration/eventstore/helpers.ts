@@ -1,5 +1,6 @@
 import { PgClient } from "@effect/sql-pg"
-import { Duration, Effect, Schedule, Schema } from "effect"
+import { Chunk, Duration, Effect, Queue, Schedule, Schema, Stream } from "effect"
+import { randomUUID } from "node:crypto"
 import { EventStore } from "../../../src/infra/eventstore/EventStore.ts"
 
 export const event = (type: string, data: unknown = {}) => ({ type, data })
@@ -45,4 +46,31 @@ export const streamSnapshot = (streamId: string) =>
       version: yield* store.streamVersion(streamId),
       events: (yield* store.readStream(streamId)).map((e) => `${e.stream_version}:${e.type}`)
     }
+  })
+
+/**
+ * A queue of the payloads NOTIFYed on `channel` from now on (for the scope). Returns once the
+ * LISTEN is proved registered: a probe notification has come back through it.
+ */
+export const listenOn = (channel: string) =>
+  Effect.gen(function* () {
+    const sql = yield* PgClient.PgClient
+    const received = yield* Queue.unbounded<string>()
+    yield* sql.listen(channel).pipe(Stream.runForEach((p) => Queue.offer(received, p)), Effect.forkScoped)
+    const probe = `probe-${randomUUID()}`
+    yield* sql`SELECT pg_notify(${channel}, ${probe})`.pipe(
+      Effect.zipRight(Queue.take(received).pipe(Effect.repeat({ until: (p) => p === probe }), Effect.timeout("100 millis"))),
+      Effect.retry(Schedule.recurs(50)),
+      Effect.orDie
+    )
+    yield* Queue.takeAll(received)
+    return received
+  })
+
+/** Fails the test if anything arrives on `queue` within `window`. */
+export const expectSilence = <A>(queue: Queue.Dequeue<A>, window: Duration.DurationInput = "300 millis") =>
+  Effect.gen(function* () {
+    yield* Effect.sleep(window)
+    const got = Chunk.toArray(yield* Queue.takeAll(queue))
+    if (got.length > 0) return yield* Effect.dieMessage(`expected no notification, got ${JSON.stringify(got)}`)
   })
