@@ -1,19 +1,12 @@
-import { Effect, Stream } from "effect"
-import type { FileHandle } from "node:fs/promises"
-import type { Collector, FileHits, GrepLine } from "./GrepCollector.ts"
+import { Chunk, Effect, Stream } from "effect"
+import type { Collector, GrepLine } from "./GrepCollector.ts"
 import type { GrepQuery } from "./GrepQuery.ts"
-import { looksBinary, readHead } from "./LineReader.ts"
 import * as PathGuard from "./PathGuard.ts"
 import type { ToolContext } from "./ToolContext.ts"
 import type { ToolError } from "./ToolError.ts"
 import { walk, type WalkEntry } from "./Walker.ts"
 
-type Searched = FileHits | "large" | null
-
 const maxWalkDepth = 64
-
-const readAll = (handle: FileHandle) =>
-  Effect.tryPromise((signal) => handle.readFile({ signal })).pipe(Effect.orElseSucceed(() => null))
 
 /** Line-by-line search of one text, like ripgrep: `$` does not match before "\r". */
 export const searchText = (text: string, query: GrepQuery): ReadonlyArray<GrepLine> => {
@@ -37,37 +30,43 @@ export const searchText = (text: string, query: GrepQuery): ReadonlyArray<GrepLi
     }))
 }
 
-const searchFile = (context: ToolContext, query: GrepQuery, abs: string, rel: string): Effect.Effect<Searched> =>
-  Effect.scoped(
-    Effect.gen(function* () {
-      const opened = yield* PathGuard.openWalked(context.root, abs)
-      if (opened.size > context.limits.grepMaxFileBytes) {
-        const head = yield* readHead(opened.handle, 8192)
-        return looksBinary(head) ? null : "large"
-      }
-      const bytes = yield* readAll(opened.handle)
-      if (bytes === null || bytes.includes(0)) return null
-      const lines = searchText(bytes.toString("utf8"), query)
-      return lines.length === 0 ? null : { rel, lines }
-    })
-  ).pipe(
-    Effect.orElseSucceed((): Searched => null),
-    Effect.zipLeft(Effect.yieldNow())
+type Searched = { readonly _tag: "Hits"; readonly lines: ReadonlyArray<GrepLine> } | { readonly _tag: "Large" } | null
+
+/** One file: the guarded read is a single promise (aborted on interruption); unreadable files are skipped. */
+const searchFile = (context: ToolContext, query: GrepQuery, entry: WalkEntry): Effect.Effect<Searched> =>
+  Effect.tryPromise((signal) => PathGuard.readWalkedFile(context.root, entry.abs, context.limits.grepMaxFileBytes, signal)).pipe(
+    Effect.map((read): Searched => {
+      if (read._tag === "Skipped") return read.reason === "large" ? { _tag: "Large" } : null
+      const lines = searchText(read.bytes.toString("utf8"), query)
+      return lines.length === 0 ? null : { _tag: "Hits", lines }
+    }),
+    Effect.orElseSucceed((): Searched => null)
   )
 
-/** Walks with bounded concurrency; the walk is lazy so interruption abandons it at once. */
+/**
+ * Walks lazily in chunks; each chunk's files are searched with bounded concurrency (so never
+ * more than that many descriptors open) and fed to the collector in path order.
+ */
 export const grepJs = Effect.fn("Grep.js")(function* (context: ToolContext, query: GrepQuery, collector: Collector) {
   const files: Stream.Stream<WalkEntry, ToolError> =
     query.target.kind === "file"
       ? Stream.succeed({ abs: query.target.abs, rel: query.target.rel, kind: "file", depth: 0 })
       : walk({ root: context.root, startAbs: query.target.abs, startRel: query.target.rel, maxDepth: maxWalkDepth, secrets: context.secrets })
   yield* files.pipe(
-    Stream.filter((entry) => entry.kind === "file" && query.matchesGlob(entry.rel)),
-    Stream.mapEffect((entry) => searchFile(context, query, entry.abs, entry.rel), { concurrency: context.limits.walkConcurrency }),
-    Stream.runForEach((searched) =>
-      Effect.sync(() => {
-        if (searched === "large") collector.skipLarge()
-        else if (searched !== null) collector.add(searched)
+    Stream.chunks,
+    Stream.buffer({ capacity: 4 }),
+    Stream.runForEach((chunk) =>
+      Effect.gen(function* () {
+        const wanted = Chunk.toReadonlyArray(chunk).filter((entry) => entry.kind === "file" && query.matchesGlob(entry.rel))
+        const results = yield* Effect.forEach(wanted, (entry) => searchFile(context, query, entry), {
+          concurrency: context.limits.walkConcurrency
+        })
+        results.forEach((searched, i) => {
+          if (searched === null) return
+          if (searched._tag === "Large") collector.skipLarge()
+          else collector.add({ rel: wanted[i].rel, lines: searched.lines })
+        })
+        yield* Effect.yieldNow()
       })
     )
   )

@@ -1,4 +1,4 @@
-import { Effect, Stream } from "effect"
+import { Chunk, Effect, Option, Stream } from "effect"
 import type { Dirent } from "node:fs"
 import { promises as fs } from "node:fs"
 import * as path from "node:path"
@@ -23,6 +23,17 @@ export interface WalkOptions {
   readonly startRel: string
   readonly maxDepth: number
   readonly secrets: SecretMatcher
+  /** entries per emitted chunk (default 256) */
+  readonly chunkSize?: number
+}
+
+interface Frame {
+  readonly entries: ReadonlyArray<Dirent>
+  index: number
+  readonly abs: string
+  readonly rel: string
+  readonly depth: number
+  readonly ignores: GitIgnore.IgnoreStack
 }
 
 const kindOf = (entry: Dirent): EntryKind =>
@@ -36,42 +47,60 @@ const readDir = (abs: string, rel: string) =>
     catch: (cause) => new ToolError({ message: `${rel === "" ? "." : rel}: cannot read directory (${codeOf(cause)})` })
   }).pipe(Effect.map((entries) => entries.sort(byName)))
 
-/**
- * Depth-first, name-sorted walk that never follows symlinks, skips `.git/`, gitignored paths and
- * secrets. Directories that cannot be read below the start are skipped. Lazy: consumers stop it.
- */
-export const walk = (options: WalkOptions): Stream.Stream<WalkEntry, ToolError> => {
-  const visit = (abs: string, rel: string, depth: number, stack: GitIgnore.IgnoreStack, strict: boolean): Stream.Stream<WalkEntry, ToolError> =>
-    Stream.unwrap(
-      Effect.gen(function* () {
-        const read = readDir(abs, rel)
-        const entries = strict ? yield* read : yield* Effect.orElseSucceed(read, (): Array<Dirent> => [])
-        const here = yield* GitIgnore.enter(stack, abs, rel)
-        yield* Effect.yieldNow()
-        return Stream.fromIterable(entries).pipe(
-          Stream.flatMap((dirent) => {
-            const kind = kindOf(dirent)
-            const childRel = rel === "" ? dirent.name : `${rel}/${dirent.name}`
-            const isDir = kind === "dir"
-            if (dirent.name === ".git") return Stream.empty
-            if (options.secrets.isHidden(childRel, isDir) || GitIgnore.isIgnored(here, childRel, isDir)) return Stream.empty
-            const entry: WalkEntry = { abs: path.join(abs, dirent.name), rel: childRel, kind, depth }
-            return isDir && depth < options.maxDepth
-              ? Stream.concat(Stream.succeed(entry), visit(entry.abs, childRel, depth + 1, here, false))
-              : Stream.succeed(entry)
-          })
-        )
-      })
-    )
-
-  return Stream.unwrap(
-    Effect.map(parentStack(options), (stack) => visit(options.startAbs, options.startRel, 1, stack, true))
-  )
-}
+const openFrame = (abs: string, rel: string, depth: number, parent: GitIgnore.IgnoreStack, strict: boolean) =>
+  Effect.gen(function* () {
+    const read = readDir(abs, rel)
+    const entries = strict ? yield* read : yield* Effect.orElseSucceed(read, (): Array<Dirent> => [])
+    const ignores = yield* GitIgnore.enter(parent, abs, rel)
+    const frame: Frame = { entries, index: 0, abs, rel, depth, ignores }
+    return frame
+  })
 
 /** .gitignore files of the directories above the start (the start's own is read by the walk). */
 const parentStack = (options: WalkOptions) => {
   if (options.startRel === "") return Effect.succeed(GitIgnore.emptyStack)
   const parent = path.posix.dirname(options.startRel)
   return GitIgnore.stackFor(options.root, parent === "." ? "" : parent)
+}
+
+/**
+ * Depth-first, name-sorted walk (ripgrep's `--sort path` order) that never follows symlinks and
+ * skips `.git/`, gitignored paths and secrets. Emits chunks of entries; lazy, so a consumer that
+ * stops or is interrupted abandons the walk. Unreadable directories below the start are skipped.
+ */
+export const walk = (options: WalkOptions): Stream.Stream<WalkEntry, ToolError> => {
+  const chunkSize = options.chunkSize ?? 256
+  const pull = (stack: Array<Frame>) =>
+    Effect.gen(function* () {
+      const out: Array<WalkEntry> = []
+      while (out.length < chunkSize && stack.length > 0) {
+        const frame = stack[stack.length - 1]
+        if (frame.index >= frame.entries.length) {
+          stack.pop()
+          continue
+        }
+        const dirent = frame.entries[frame.index++]
+        if (dirent.name === ".git") continue
+        const kind = kindOf(dirent)
+        const isDir = kind === "dir"
+        const rel = frame.rel === "" ? dirent.name : `${frame.rel}/${dirent.name}`
+        if (options.secrets.isHidden(rel, isDir) || GitIgnore.isIgnored(frame.ignores, rel, isDir)) continue
+        const entry: WalkEntry = { abs: path.join(frame.abs, dirent.name), rel, kind, depth: frame.depth }
+        out.push(entry)
+        if (isDir && frame.depth < options.maxDepth) {
+          stack.push(yield* openFrame(entry.abs, rel, frame.depth + 1, frame.ignores, false))
+        }
+      }
+      yield* Effect.yieldNow()
+      const next: Option.Option<Array<Frame>> = stack.length > 0 ? Option.some(stack) : Option.none()
+      return [Chunk.unsafeFromArray(out), next] as const
+    })
+
+  return Stream.unwrap(
+    Effect.gen(function* () {
+      const parents = yield* parentStack(options)
+      const first = yield* openFrame(options.startAbs, options.startRel, 1, parents, true)
+      return Stream.paginateChunkEffect([first], pull)
+    })
+  )
 }
