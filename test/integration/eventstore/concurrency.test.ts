@@ -14,7 +14,7 @@ layer(StoreLive, { excludeTestServices: true })("G1/G2 optimistic concurrency", 
       const appendOne = (fiber: number, i: number) =>
         Effect.flatMap(store.streamVersion(streamId), (version) =>
           store.append({ streamId, streamType: "t", expectedVersion: version, events: [event("E", { fiber, i })] })
-        ).pipe(Effect.retry({ while: (e) => e._tag === "ConcurrencyConflict", schedule: Schedule.exponential("1 millis", 1.5).pipe(Schedule.jittered, Schedule.union(Schedule.spaced("40 millis"))) }))
+        ).pipe(Effect.retry({ while: (e) => e._tag === "ConcurrencyConflict", schedule: Schedule.exponential("4 millis", 2).pipe(Schedule.jittered, Schedule.union(Schedule.spaced("100 millis"))) }))
       const worker = (fiber: number) => Effect.forEach(Array.from({ length: 10 }, (_, i) => i), (i) => appendOne(fiber, i))
       yield* Effect.forEach(Array.from({ length: 20 }, (_, f) => f), worker, { concurrency: "unbounded" })
 
