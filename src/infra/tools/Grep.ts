@@ -1,4 +1,5 @@
 import { Effect, Schema } from "effect"
+import { intArg } from "./ArgSchemas.ts"
 import { globMatcher } from "./FindFiles.ts"
 import { makeCollector } from "./GrepCollector.ts"
 import { grepJs } from "./GrepJs.ts"
@@ -13,7 +14,7 @@ export const GrepArgs = Schema.Struct({
   glob: Schema.optional(Schema.String.annotations({ description: "Only search files whose root-relative path matches this glob, e.g. `*.ts` or `src/**/*.py`" })),
   case_insensitive: Schema.optional(Schema.Boolean.annotations({ description: "Ignore case (default false)" })),
   context: Schema.optional(
-    Schema.Int.pipe(Schema.between(0, 10)).annotations({ description: "Lines of context before and after each match (default 0, maximum 10)" })
+    intArg(0, 10).annotations({ description: "Lines of context before and after each match (default 0, maximum 10)" })
   )
 })
 export type GrepArgs = typeof GrepArgs.Type

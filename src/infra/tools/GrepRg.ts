@@ -2,6 +2,7 @@ import { Effect } from "effect"
 import { spawn } from "node:child_process"
 import { constants, promises as fs } from "node:fs"
 import * as path from "node:path"
+import * as GitIgnore from "./GitIgnore.ts"
 import type { Collector, GrepLine } from "./GrepCollector.ts"
 import type { GrepQuery } from "./GrepQuery.ts"
 import type { ToolContext } from "./ToolContext.ts"
@@ -55,6 +56,21 @@ const normalize = (rel: string) => (rel.startsWith("./") ? rel.slice(2) : rel)
  * files the guard would hide or the glob excludes. Interruption kills the child.
  */
 export const grepRg = (rg: string, context: ToolContext, query: GrepQuery, collector: Collector) =>
+  Effect.flatMap(aboveTarget(context.root, query.target.kind === "dir" ? query.target.rel : ""), (above) => spawnRg(rg, context, query, collector, above)).pipe(
+    Effect.withSpan("Grep.rg")
+  )
+
+/**
+ * ripgrep runs with --no-ignore-parent (so nothing above the project root leaks in); the
+ * .gitignore files between the root and a searched subdirectory are applied here instead.
+ */
+const aboveTarget = (root: string, targetRel: string) => {
+  if (targetRel === "") return Effect.succeed(GitIgnore.emptyStack)
+  const parent = path.posix.dirname(targetRel)
+  return GitIgnore.stackFor(root, parent === "." ? "" : parent)
+}
+
+const spawnRg = (rg: string, context: ToolContext, query: GrepQuery, collector: Collector, above: GitIgnore.IgnoreStack) =>
   Effect.async<void, ToolError>((resume) => {
     const child = spawn(rg, rgArgs(query, context.limits.grepMaxFileBytes), {
       cwd: context.root,
@@ -80,7 +96,12 @@ export const grepRg = (rg: string, context: ToolContext, query: GrepQuery, colle
           return
         }
         case "end": {
-          if (current !== null && !context.secrets.isHidden(current.rel, false) && query.matchesGlob(current.rel)) {
+          if (
+            current !== null &&
+            !context.secrets.isHidden(current.rel, false) &&
+            !GitIgnore.isIgnored(above, current.rel, false) &&
+            query.matchesGlob(current.rel)
+          ) {
             collector.add(current)
           }
           current = null
@@ -108,4 +129,4 @@ export const grepRg = (rg: string, context: ToolContext, query: GrepQuery, colle
     return Effect.sync(() => {
       child.kill("SIGKILL")
     })
-  }).pipe(Effect.withSpan("Grep.rg"))
+  })

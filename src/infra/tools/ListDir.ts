@@ -1,4 +1,5 @@
 import { Chunk, Effect, Option, Schema, Stream } from "effect"
+import { intArg } from "./ArgSchemas.ts"
 import { promises as fs } from "node:fs"
 import { count, display, note } from "./Format.ts"
 import * as PathGuard from "./PathGuard.ts"
@@ -8,7 +9,7 @@ import { walk, type WalkEntry } from "./Walker.ts"
 export const ListDirArgs = Schema.Struct({
   path: Schema.optional(Schema.String.annotations({ description: "Directory relative to the project root (default: the root)" })),
   depth: Schema.optional(
-    Schema.Int.pipe(Schema.between(1, 5)).annotations({ description: "How many levels to descend (default 1, maximum 5)" })
+    intArg(1, 5).annotations({ description: "How many levels to descend (default 1, maximum 5)" })
   )
 })
 export type ListDirArgs = typeof ListDirArgs.Type

@@ -27,9 +27,17 @@ interface AnyTool {
   readonly run: (context: ToolContext, argsJson: string) => Effect.Effect<ToolResult, { readonly message: string }>
 }
 
+/** Drops `$schema` and the filter-generated titles such as "between(0, 10)": noise for the model. */
+const tidy = (value: unknown): unknown =>
+  Array.isArray(value)
+    ? value.map(tidy)
+    : typeof value === "object" && value !== null
+      ? Object.fromEntries(Object.entries(value).filter(([key]) => key !== "title" && key !== "$schema").map(([key, v]) => [key, tidy(v)]))
+      : value
+
 const parameters = <A, I>(schema: Schema.Schema<A, I>): object => {
-  const { $schema: _ignored, ...rest } = JSONSchema.make(schema)
-  return rest
+  const tidied = tidy(JSONSchema.make(schema))
+  return typeof tidied === "object" && tidied !== null ? tidied : {}
 }
 
 const defineTool = <A, I>(name: string, description: string, schema: Schema.Schema<A, I>, run: ToolRun<A>): AnyTool => {

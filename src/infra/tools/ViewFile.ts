@@ -1,4 +1,5 @@
 import { Effect, Schema } from "effect"
+import { intArg } from "./ArgSchemas.ts"
 import { count, note } from "./Format.ts"
 import { looksBinary, readHead, readLines } from "./LineReader.ts"
 import * as PathGuard from "./PathGuard.ts"
@@ -7,10 +8,10 @@ import type { ToolContext, ToolResult } from "./ToolContext.ts"
 export const ViewFileArgs = Schema.Struct({
   path: Schema.String.annotations({ description: "File path relative to the project root" }),
   start_line: Schema.optional(
-    Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)).annotations({ description: "First line to show (1-based, default 1)" })
+    intArg(1).annotations({ description: "First line to show (1-based, default 1)" })
   ),
   line_count: Schema.optional(
-    Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)).annotations({ description: "How many lines to show (default and maximum 2000)" })
+    intArg(1).annotations({ description: "How many lines to show (default and maximum 2000)" })
   )
 })
 export type ViewFileArgs = typeof ViewFileArgs.Type
