@@ -1,0 +1,291 @@
+import { h, replaceChildren } from "../lib/dom.ts"
+import type { MessageView, ToolView } from "../model/session.ts"
+import { renderCode, renderMarkdown } from "./markdown.ts"
+
+export type MessageAction = "copy" | "regenerate" | "edit" | "delete" | "fork"
+
+export interface MessageCallbacks {
+  readonly onAction: (action: MessageAction, m: MessageView) => void
+  readonly onEditSubmit: (m: MessageView, content: string) => void
+}
+
+/** Markdown is re-rendered from the whole text at most this often while a message streams. */
+const RENDER_EVERY_MS = 90
+
+const prettyArgs = (args: string): { text: string; lang: string } => {
+  try {
+    const value: unknown = JSON.parse(args)
+    return { text: JSON.stringify(value, null, 2), lang: "json" }
+  } catch {
+    return { text: args, lang: "" }
+  }
+}
+
+const shortArgs = (args: string): string => {
+  try {
+    const value: unknown = JSON.parse(args)
+    if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+      return Object.entries(value)
+        .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
+        .join(" ")
+    }
+  } catch {
+    // fall through: raw text
+  }
+  return args
+}
+
+const formatDuration = (ms: number): string => (ms < 1000 ? `${Math.round(ms)} ms` : ms < 60000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60000)}m ${Math.round((ms % 60000) / 1000)}s`)
+
+const compact = (n: number): string => (n >= 10000 ? `${(n / 1000).toFixed(1)}k` : String(n))
+
+/** One message on screen; keeps its tool cards and reasoning panel (and their open state) across updates. */
+export class MessageNode {
+  readonly el: HTMLElement
+  private readonly head: HTMLElement
+  private readonly reasoning: HTMLDetailsElement
+  private readonly reasoningSummary: HTMLElement
+  private readonly reasoningBody: HTMLElement
+  private readonly tools: HTMLElement
+  private readonly toolNodes = new Map<string, { el: HTMLDetailsElement; key: string }>()
+  private readonly bubble: HTMLElement
+  private readonly status: HTMLElement
+  private readonly foot: HTMLElement
+  private readonly actions: HTMLElement
+  private renderedText: string | null = null
+  private renderTimer: ReturnType<typeof setTimeout> | undefined
+  private lastRender = 0
+  private editing = false
+  private m: MessageView
+
+  constructor(m: MessageView, private readonly cb: MessageCallbacks | null) {
+    this.m = m
+    this.head = h("div.msg-head")
+    this.reasoningSummary = h("summary")
+    this.reasoningBody = h("div.reasoning-body")
+    this.reasoning = h("details.reasoning", null, this.reasoningSummary, this.reasoningBody)
+    this.tools = h("div.tools")
+    this.bubble = h(m.role === "user" ? "div.bubble" : "div.bubble.md")
+    this.status = h("div.status")
+    this.foot = h("div.msg-foot")
+    this.actions = h("div.msg-actions")
+    this.el = h(`article.msg.msg-${m.role}`, { "data-id": m.id, "data-status": m.status }, this.head, this.reasoning, this.tools, this.bubble, this.status, this.foot)
+    this.update(m)
+  }
+
+  get message(): MessageView {
+    return this.m
+  }
+
+  /** Reflects `m` now, except the Markdown of a streaming message, which is throttled. */
+  update(m: MessageView): void {
+    this.m = m
+    this.el.dataset.status = m.status
+    this.renderHead()
+    this.renderReasoning()
+    this.renderTools()
+    this.renderStatus()
+    this.renderFoot()
+    if (m.status === "streaming") this.scheduleText()
+    else this.renderText()
+  }
+
+  dispose(): void {
+    clearTimeout(this.renderTimer)
+  }
+
+  private renderHead(): void {
+    const m = this.m
+    const who = m.role === "user" ? "You" : m.model ?? "Assistant"
+    replaceChildren(this.head, h("span.who", null, who), m.status === "streaming" ? h("span.badge.run", null, "streaming") : null)
+  }
+
+  private renderReasoning(): void {
+    const r = this.m.reasoning
+    this.reasoning.hidden = r.length === 0
+    if (r.length === 0) return
+    const thinking = this.m.status === "streaming" && this.m.content.length === 0
+    this.reasoningSummary.textContent = thinking ? `Reasoning… (${r.length} chars)` : `Reasoning (${r.length} chars)`
+    if (this.reasoningBody.textContent !== r) this.reasoningBody.textContent = r
+  }
+
+  private renderTools(): void {
+    const m = this.m
+    this.tools.hidden = m.tools.length === 0
+    for (const t of m.tools) {
+      const key = JSON.stringify([t.name, t.args, t.result])
+      const known = this.toolNodes.get(t.id)
+      if (known && known.key === key) continue
+      const el = this.toolCard(t, known?.el.open ?? false)
+      if (known) known.el.replaceWith(el)
+      else this.tools.append(el)
+      this.toolNodes.set(t.id, { el, key })
+    }
+  }
+
+  private toolCard(t: ToolView, open: boolean): HTMLDetailsElement {
+    const running = t.result === null && this.m.status === "streaming"
+    const error = t.result?.error
+    const args = prettyArgs(t.args)
+    const card = h(
+      `details.tool${error ? ".tool-error" : ""}`,
+      { "data-tool": t.name, "data-tool-id": t.id },
+      h(
+        "summary",
+        null,
+        h("span.tool-name", null, t.name),
+        h("span.tool-args", { title: t.args }, shortArgs(t.args)),
+        running ? h("span.badge.run", null, "running") : null,
+        t.result === null && !running ? h("span.badge", null, "no result") : null,
+        t.result?.truncated ? h("span.badge.warn", null, "truncated") : null,
+        error ? h("span.badge.err", null, "error") : null
+      ),
+      h(
+        "div.tool-body",
+        null,
+        h("h4", null, "Arguments"),
+        renderCode(args.text, args.lang),
+        t.result !== null ? h("h4", null, error ? "Error" : "Result") : null,
+        t.result !== null ? renderCode(error ? `${error}${t.result.output ? `\n\n${t.result.output}` : ""}` : t.result.output || "(empty)", "") : null,
+        t.result?.truncated ? h("p.muted", null, "The output was cut at the tool's size limit.") : null
+      )
+    )
+    card.open = open
+    return card
+  }
+
+  private renderStatus(): void {
+    const m = this.m
+    const text =
+      m.status === "failed"
+        ? `Failed: ${m.error?.message || m.error?.code || "unknown error"}`
+        : m.status === "cancelled"
+          ? "Stopped by you."
+          : m.status === "interrupted"
+            ? `Interrupted${m.reason ? `: ${m.reason}` : m.error?.message ? `: ${m.error.message}` : " (the server stopped mid-answer)."}`
+            : ""
+    this.status.hidden = text === ""
+    this.status.className = `status status-${m.status}`
+    this.status.textContent = text
+  }
+
+  private renderFoot(): void {
+    const m = this.m
+    const parts: Array<Node> = []
+    if (m.role === "assistant" && m.status !== "streaming") {
+      if (m.model) parts.push(h("span", { title: "Model" }, m.model))
+      if (m.tokens !== null) parts.push(h("span", { title: "Tokens" }, `${compact(m.tokens)} tokens`))
+      if (m.tokPerS !== null) parts.push(h("span", { title: "Generation speed" }, `${m.tokPerS.toFixed(1)} tok/s`))
+      if (m.startedAt && m.finishedAt) {
+        const ms = new Date(m.finishedAt).getTime() - new Date(m.startedAt).getTime()
+        if (ms >= 0) parts.push(h("span", { title: "Duration" }, formatDuration(ms)))
+      }
+      if (m.ctxUsed !== null && m.ctxMax !== null && m.ctxMax > 0) {
+        const ratio = Math.min(1, m.ctxUsed / m.ctxMax)
+        const fill = h(`span.ctx-fill${ratio > 0.95 ? ".full" : ratio > 0.8 ? ".high" : ""}`)
+        fill.style.width = `${(ratio * 100).toFixed(1)}%`
+        parts.push(
+          h(
+            "span.ctx",
+            { title: `Context: ${m.ctxUsed} of ${m.ctxMax} tokens` },
+            h("span.ctx-bar", { role: "meter", "aria-valuemin": 0, "aria-valuemax": m.ctxMax, "aria-valuenow": m.ctxUsed, "aria-label": "Context used" }, fill),
+            `${compact(m.ctxUsed)} / ${compact(m.ctxMax)}`
+          )
+        )
+      } else if (m.ctxUsed !== null) parts.push(h("span", { title: "Context used" }, `ctx ${compact(m.ctxUsed)}`))
+    }
+    replaceChildren(this.actions, ...this.actionButtons())
+    replaceChildren(this.foot, ...parts, this.cb !== null ? this.actions : null)
+    this.foot.hidden = parts.length === 0 && this.cb === null
+  }
+
+  private actionButtons(): Array<HTMLElement> {
+    const cb = this.cb
+    if (cb === null) return []
+    const m = this.m
+    const b = (action: MessageAction, label: string, title: string) =>
+      h("button", { type: "button", "data-action": action, title, onclick: () => cb.onAction(action, this.m) }, label)
+    if (m.status === "streaming") return []
+    return m.role === "user"
+      ? [b("edit", "Edit", "Edit and resend"), b("fork", "Fork", "New session with the history up to here"), b("delete", "Delete", "Delete this message and all after it")]
+      : [
+          b("copy", "Copy", "Copy the answer as Markdown"),
+          b("regenerate", "Regenerate", "Answer again"),
+          b("fork", "Fork", "New session with the history up to here"),
+          b("delete", "Delete", "Delete this message and all after it")
+        ]
+  }
+
+  private scheduleText(): void {
+    if (this.renderTimer !== undefined) return
+    const wait = Math.max(0, RENDER_EVERY_MS - (performance.now() - this.lastRender))
+    this.renderTimer = setTimeout(() => {
+      this.renderTimer = undefined
+      this.renderText()
+    }, wait)
+  }
+
+  private renderText(): void {
+    clearTimeout(this.renderTimer)
+    this.renderTimer = undefined
+    if (this.editing) return
+    const m = this.m
+    const streaming = m.status === "streaming"
+    const key = `${streaming ? "s" : "d"}:${m.content}`
+    if (this.renderedText === key) return
+    this.renderedText = key
+    this.lastRender = performance.now()
+    if (m.role === "user") {
+      this.bubble.textContent = m.content
+      return
+    }
+    const empty = m.content.length === 0
+    if (empty && streaming && m.tools.length === 0) {
+      replaceChildren(this.bubble, h("span.thinking", null, m.reasoning ? "Thinking" : "Waiting for the model"))
+      return
+    }
+    replaceChildren(this.bubble, renderMarkdown(m.content))
+    this.bubble.classList.toggle("cursor", streaming)
+    this.bubble.hidden = empty && !streaming
+  }
+
+  /** Swaps the bubble for an editor; Enter saves and resends, Esc cancels. */
+  startEdit(): void {
+    const cb = this.cb
+    if (cb === null || this.editing) return
+    this.editing = true
+    const area = h("textarea", { rows: Math.min(12, this.m.content.split("\n").length + 1), "aria-label": "Edit message" })
+    area.value = this.m.content
+    const finish = () => {
+      this.editing = false
+      this.renderedText = null
+      box.replaceWith(this.bubble)
+      this.renderText()
+    }
+    const save = () => {
+      const text = area.value.trim()
+      if (text === "") return
+      finish()
+      cb.onEditSubmit(this.m, text)
+    }
+    area.addEventListener("keydown", (e) => {
+      if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+        e.preventDefault()
+        save()
+      } else if (e.key === "Escape") {
+        e.preventDefault()
+        e.stopPropagation()
+        finish()
+      }
+    })
+    const box = h(
+      "div.edit-box",
+      null,
+      area,
+      h("div.row", null, h("button", { type: "button", onclick: finish }, "Cancel"), h("button.primary", { type: "button", onclick: save }, "Save & resend"))
+    )
+    this.bubble.replaceWith(box)
+    area.focus()
+    area.setSelectionRange(area.value.length, area.value.length)
+  }
+}
