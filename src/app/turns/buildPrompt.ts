@@ -1,0 +1,80 @@
+import type { MessageSnapshot } from "../../domain/index.ts"
+import type { ChatMessage } from "../../infra/llm/index.ts"
+
+export const basePrompt = (projectName: string, projectPath: string) =>
+  [
+    `You are BooCode, a code investigation assistant. The user is asking about the project "${projectName}" at ${projectPath}.`,
+    "Read the code with the tools view_file, list_dir, grep and find_files; paths are relative to the project root and the tools cannot leave it.",
+    "Do not guess file contents: read them first. Cite file paths and line numbers when you discuss code.",
+    "Tool results may be truncated; when they are, narrow the query instead of guessing. Be concise."
+  ].join(" ")
+
+/** What one completion round of the running turn produced, kept in order for the next request. */
+export interface Round {
+  readonly text: string
+  readonly calls: ReadonlyArray<{ readonly id: string; readonly name: string; readonly args: string }>
+  readonly results: ReadonlyArray<{ readonly tool_call_id: string; readonly content: string }>
+}
+
+const toolContent = (r: MessageSnapshot["tool_results"][number]) =>
+  r.error !== null ? `Error: ${r.error}` : r.output
+
+const wireCalls = (calls: Round["calls"]) =>
+  calls.map((c) => ({ id: c.id, type: "function" as const, function: { name: c.name, arguments: c.args } }))
+
+/** A past assistant message: its tool exchanges first, then its answer. */
+const pastAssistant = (m: MessageSnapshot): Array<ChatMessage> => {
+  const out: Array<ChatMessage> = []
+  if (m.tool_calls.length > 0) {
+    out.push({ role: "assistant", content: null, tool_calls: wireCalls(m.tool_calls) })
+    for (const call of m.tool_calls) {
+      const result = m.tool_results.find((r) => r.tool_call_id === call.id)
+      out.push({ role: "tool", tool_call_id: call.id, content: result ? toolContent(result) : "Error: no result" })
+    }
+  }
+  if (m.content !== "") out.push({ role: "assistant", content: m.content })
+  return out
+}
+
+export const roundMessages = (rounds: ReadonlyArray<Round>): Array<ChatMessage> =>
+  rounds.flatMap((r) => [
+    { role: "assistant" as const, content: r.text === "" ? null : r.text, tool_calls: wireCalls(r.calls) },
+    ...r.results.map((x) => ({ role: "tool" as const, tool_call_id: x.tool_call_id, content: x.content }))
+  ])
+
+/** The conversation before the running assistant message, in Chat Completions form. */
+export const historyMessages = (messages: ReadonlyArray<MessageSnapshot>): Array<ChatMessage> =>
+  messages.flatMap((m) => (m.role === "user" ? [{ role: "user" as const, content: m.content }] : pastAssistant(m)))
+
+/** A rough token count (about 4 characters a token), enough to decide when to shorten. */
+export const estimateTokens = (messages: ReadonlyArray<ChatMessage>) =>
+  Math.ceil(
+    messages.reduce(
+      (n, m) => n + (m.content?.length ?? 0) + (m.tool_calls?.reduce((k, c) => k + c.function.arguments.length + 20, 0) ?? 0) + 8,
+      0
+    ) / 4
+  )
+
+const SHORTENED_CHARS = 400
+
+/**
+ * Fits the prompt into the context: older tool outputs are shortened first (oldest first), the
+ * last round's kept whole. Returns null when even that does not fit.
+ */
+export const fitToContext = (
+  messages: ReadonlyArray<ChatMessage>,
+  ctxMax: number | null,
+  reserve: number
+): Array<ChatMessage> | null => {
+  const out = [...messages]
+  if (ctxMax === null) return out
+  const budget = ctxMax - reserve
+  if (estimateTokens(out) <= budget) return out
+  const lastUser = out.map((m) => m.role).lastIndexOf("user")
+  for (let i = 0; i < out.length && estimateTokens(out) > budget; i++) {
+    const m = out[i]
+    if (m.role !== "tool" || i >= lastUser || (m.content?.length ?? 0) <= SHORTENED_CHARS) continue
+    out[i] = { ...m, content: `${(m.content ?? "").slice(0, SHORTENED_CHARS)}\n[shortened to fit the context window]` }
+  }
+  return estimateTokens(out) <= budget ? out : null
+}
