@@ -65,6 +65,15 @@ const expectLoopFree = (state: { readonly maxGap: number; readonly maxCpuInGap: 
   expect(state.maxGap).toBeLessThan(500)
 }
 
+/** ripgrep processes that are children of this test worker. */
+const childRgCount = () => {
+  try {
+    return execFileSync("pgrep", ["-P", String(process.pid), "-x", "rg"], { encoding: "utf8" }).trim().split("\n").length
+  } catch {
+    return 0
+  }
+}
+
 const engines: ReadonlyArray<GrepEngine> = hasRg ? ["js", "rg"] : ["js"]
 
 describe.each(engines)("grep on 20,000 files (%s engine)", (engine) => {
@@ -90,14 +99,18 @@ describe.each(engines)("grep on 20,000 files (%s engine)", (engine) => {
           const fiber = yield* Effect.fork(t.run(root, "grep", JSON.stringify({ pattern: "no such text anywhere" })))
           yield* Effect.sleep("50 millis")
           const stillRunning = fiber.unsafePoll() === null
+          const rgBefore = childRgCount()
           const started = Date.now()
           yield* Fiber.interrupt(fiber)
-          return { stillRunning, elapsed: Date.now() - started }
+          return { stillRunning, rgBefore, elapsed: Date.now() - started }
         })
       )
       expect(value.stillRunning).toBe(true)
+      expect(value.rgBefore).toBe(engine === "rg" ? 1 : 0)
       expect(value.elapsed).toBeLessThan(1_000)
       expectLoopFree(state)
+      yield* Effect.sleep("100 millis")
+      expect(childRgCount()).toBe(0)
     })
   )
 })
