@@ -1,7 +1,7 @@
 import { Chunk, Effect, Stream } from "effect"
 import type { Collector, GrepLine } from "./GrepCollector.ts"
 import type { GrepQuery } from "./GrepQuery.ts"
-import * as PathGuard from "./PathGuard.ts"
+import * as OpenGuard from "./OpenGuard.ts"
 import type { ToolContext } from "./ToolContext.ts"
 import type { ToolError } from "./ToolError.ts"
 import { walk, type WalkEntry } from "./Walker.ts"
@@ -34,7 +34,7 @@ type Searched = { readonly _tag: "Hits"; readonly lines: ReadonlyArray<GrepLine>
 
 /** One file: the guarded read is a single promise (aborted on interruption); unreadable files are skipped. */
 const searchFile = (context: ToolContext, query: GrepQuery, entry: WalkEntry): Effect.Effect<Searched> =>
-  Effect.tryPromise((signal) => PathGuard.readWalkedFile(context.root, entry.abs, context.limits.grepMaxFileBytes, signal)).pipe(
+  Effect.tryPromise((signal) => OpenGuard.readWalkedFile(context.root, entry.abs, context.limits.grepMaxFileBytes, signal)).pipe(
     Effect.map((read): Searched => {
       if (read._tag === "Skipped") return read.reason === "large" ? { _tag: "Large" } : null
       const lines = searchText(read.bytes.toString("utf8"), query)

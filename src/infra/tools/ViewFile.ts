@@ -2,6 +2,7 @@ import { Effect, Schema } from "effect"
 import { intArg } from "./ArgSchemas.ts"
 import { count, note } from "./Format.ts"
 import { looksBinary, readHead, readLines } from "./LineReader.ts"
+import * as OpenGuard from "./OpenGuard.ts"
 import * as PathGuard from "./PathGuard.ts"
 import type { ToolContext, ToolResult } from "./ToolContext.ts"
 
@@ -30,7 +31,7 @@ export const viewFile = Effect.fn("Tools.viewFile")(function* (context: ToolCont
   const target = yield* PathGuard.resolve(context.root, args.path, context.secrets)
   return yield* Effect.scoped(
     Effect.gen(function* () {
-      const handle = yield* PathGuard.openTarget(target)
+      const handle = yield* OpenGuard.openTarget(target)
       const head = yield* readHead(handle, 8192)
       if (looksBinary(head)) {
         const binary: ToolResult = { output: `binary file, ${count(target.size)} bytes`, truncated: false }

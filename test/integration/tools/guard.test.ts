@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { Effect, Exit } from "effect"
 import { promises as fs } from "node:fs"
 import * as path from "node:path"
+import * as OpenGuard from "../../../src/infra/tools/OpenGuard.ts"
 import * as PathGuard from "../../../src/infra/tools/PathGuard.ts"
 import { call } from "./harness.ts"
 import { makeTree, type Tree } from "./tree.ts"
@@ -102,7 +103,7 @@ describe("verification after open (TOCTOU)", () => {
         await fs.rm(path.join(root, "swap1.txt"))
         await fs.symlink(path.join(tree.base, "outside", "secret.txt"), path.join(root, "swap1.txt"))
       })
-      const exit = yield* Effect.exit(Effect.scoped(PathGuard.openTarget(target)))
+      const exit = yield* Effect.exit(Effect.scoped(OpenGuard.openTarget(target)))
       expect(Exit.isFailure(exit)).toBe(true)
       expect(String(exit)).toMatch(/PathRefused/)
     })
@@ -116,7 +117,7 @@ describe("verification after open (TOCTOU)", () => {
         await fs.writeFile(path.join(root, "swap2.tmp"), "other\n")
         await fs.rename(path.join(root, "swap2.tmp"), path.join(root, "swap2.txt"))
       })
-      const exit = yield* Effect.exit(Effect.scoped(PathGuard.openTarget(target)))
+      const exit = yield* Effect.exit(Effect.scoped(OpenGuard.openTarget(target)))
       expect(String(exit)).toMatch(/changed while it was being opened/)
     })
   )
@@ -124,7 +125,7 @@ describe("verification after open (TOCTOU)", () => {
     Effect.gen(function* () {
       const root = yield* PathGuard.resolveRoot(tree.root)
       const handle = yield* Effect.promise(() => fs.open(path.join(tree.base, "outside", "secret.txt"), "r"))
-      const exit = yield* Effect.exit(PathGuard.verifyOpened(handle, { root, shown: "x", dev: null, ino: null }))
+      const exit = yield* Effect.exit(OpenGuard.verifyOpened(handle, { root, shown: "x", dev: null, ino: null }))
       yield* Effect.promise(() => handle.close())
       expect(String(exit)).toMatch(/outside the project root/)
     })
