@@ -1,18 +1,13 @@
 import { Layer } from "effect"
-import { EventStore } from "../infra/eventstore/EventStore.ts"
 import { Subscriptions } from "../infra/eventstore/Subscriptions.ts"
 import { LlmClientLive } from "../infra/llm/index.ts"
 import { LiveHub } from "../infra/live/LiveHub.ts"
-import { ProjectRepository } from "../infra/repositories/ProjectRepository.ts"
-import { SessionRepository } from "../infra/repositories/SessionRepository.ts"
+import { RepositoriesLive } from "../infra/repositories/RepositoriesLive.ts"
 import { Tools } from "../infra/tools/Tools.ts"
 import { ProjectService } from "./projects/ProjectService.ts"
 import { SessionService } from "./sessions/SessionService.ts"
 import { TurnRunnerLive } from "./turns/TurnRunnerLive.ts"
 
-const Repositories = Layer.mergeAll(SessionRepository.layer, ProjectRepository.layer).pipe(
-  Layer.provideMerge(EventStore.layer)
-)
 
 const Engine = TurnRunnerLive.pipe(
   Layer.provideMerge(Layer.mergeAll(LlmClientLive, Tools.layer, LiveHub.layer()))
@@ -25,5 +20,5 @@ const Engine = TurnRunnerLive.pipe(
 export const AppServicesLive = Layer.mergeAll(ProjectService.layer, SessionService.layer).pipe(
   Layer.provideMerge(Engine),
   Layer.provideMerge(Subscriptions.layer),
-  Layer.provideMerge(Repositories)
+  Layer.provideMerge(RepositoriesLive)
 )

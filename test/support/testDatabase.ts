@@ -1,5 +1,5 @@
 import { PgClient } from "@effect/sql-pg"
-import { Effect, Layer, Redacted } from "effect"
+import { Context, Effect, Layer, Redacted } from "effect"
 import { randomUUID } from "node:crypto"
 import { inject } from "vitest"
 import { runMigrations } from "../../src/infra/db/Migrations.ts"
@@ -14,11 +14,15 @@ export const freshDatabaseUrl = Effect.gen(function* () {
   return inject("pgUrlTemplate").replace("DATABASE", name)
 })
 
+/** The URL of the test file's database, for child processes that must use the same one. */
+export class TestDatabaseUrl extends Context.Tag("test/TestDatabaseUrl")<TestDatabaseUrl, string>() {}
+
 /** PgClient on a fresh migrated database: one per test file. */
 export const TestDatabaseLive = Layer.unwrapEffect(
   Effect.map(freshDatabaseUrl, (url) =>
     Layer.effectDiscard(runMigrations).pipe(
-      Layer.provideMerge(PgClient.layer({ url: Redacted.make(url), maxConnections: 20 }))
+      Layer.provideMerge(PgClient.layer({ url: Redacted.make(url), maxConnections: 20 })),
+      Layer.merge(Layer.succeed(TestDatabaseUrl, url))
     )
   )
 )
