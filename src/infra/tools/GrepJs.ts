@@ -1,6 +1,7 @@
 import { Chunk, Effect, Stream } from "effect"
 import type { Collector, GrepLine } from "./GrepCollector.ts"
 import type { GrepQuery } from "./GrepQuery.ts"
+import { makeLimiter, type Limiter } from "./Limiter.ts"
 import * as OpenGuard from "./OpenGuard.ts"
 import type { ToolContext } from "./ToolContext.ts"
 import type { ToolError } from "./ToolError.ts"
@@ -33,8 +34,10 @@ export const searchText = (text: string, query: GrepQuery): ReadonlyArray<GrepLi
 type Searched = { readonly _tag: "Hits"; readonly lines: ReadonlyArray<GrepLine> } | { readonly _tag: "Large" } | null
 
 /** One file: the guarded read is a single promise (aborted on interruption); unreadable files are skipped. */
-const searchFile = (context: ToolContext, query: GrepQuery, entry: WalkEntry): Effect.Effect<Searched> =>
-  Effect.tryPromise((signal) => OpenGuard.readWalkedFile(context.root, entry.abs, context.limits.grepMaxFileBytes, signal)).pipe(
+const searchFile = (context: ToolContext, query: GrepQuery, bigReads: Limiter, entry: WalkEntry): Effect.Effect<Searched> =>
+  Effect.tryPromise((signal) =>
+    OpenGuard.readWalkedFile(context.root, entry.abs, context.limits.grepMaxFileBytes, bigReads, signal)
+  ).pipe(
     Effect.map((read): Searched => {
       if (read._tag === "Skipped") return read.reason === "large" ? { _tag: "Large" } : null
       const lines = searchText(read.bytes.toString("utf8"), query)
@@ -48,6 +51,7 @@ const searchFile = (context: ToolContext, query: GrepQuery, entry: WalkEntry): E
  * more than that many descriptors open) and fed to the collector in path order.
  */
 export const grepJs = Effect.fn("Grep.js")(function* (context: ToolContext, query: GrepQuery, collector: Collector) {
+  const bigReads = makeLimiter(2)
   const files: Stream.Stream<WalkEntry, ToolError> =
     query.target.kind === "file"
       ? Stream.succeed({ abs: query.target.abs, rel: query.target.rel, kind: "file", depth: 0 })
@@ -58,7 +62,7 @@ export const grepJs = Effect.fn("Grep.js")(function* (context: ToolContext, quer
     Stream.runForEach((chunk) =>
       Effect.gen(function* () {
         const wanted = Chunk.toReadonlyArray(chunk).filter((entry) => entry.kind === "file" && query.matchesGlob(entry.rel))
-        const results = yield* Effect.forEach(wanted, (entry) => searchFile(context, query, entry), {
+        const results = yield* Effect.forEach(wanted, (entry) => searchFile(context, query, bigReads, entry), {
           concurrency: context.limits.walkConcurrency
         })
         results.forEach((searched, i) => {

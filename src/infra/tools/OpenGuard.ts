@@ -4,7 +4,11 @@ import { constants, promises as fs } from "node:fs"
 import type { FileHandle } from "node:fs/promises"
 import { fsFailure, kindRefusal, refuse } from "./GuardErrors.ts"
 import { isInside, type Target } from "./PathGuard.ts"
+import type { Limiter } from "./Limiter.ts"
 import type { PathRefused, ToolError } from "./ToolError.ts"
+
+/** Reads above this size take a permit from the caller's limiter. */
+export const bigFileBytes = 1024 * 1024
 
 /** O_NOFOLLOW: a final component swapped for a symlink fails; O_NONBLOCK: a FIFO never blocks open. */
 export const openFlags = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK
@@ -53,21 +57,31 @@ export type WalkedRead =
  * descriptor, read at most maxBytes, close. Binary (NUL in the first 8 KB) and oversized files are
  * skipped. The signal aborts between steps.
  */
-export const readWalkedFile = async (root: string, abs: string, maxBytes: number, signal: AbortSignal): Promise<WalkedRead> => {
+export const readWalkedFile = async (
+  root: string,
+  abs: string,
+  maxBytes: number,
+  bigReads: Limiter,
+  signal: AbortSignal
+): Promise<WalkedRead> => {
   const handle = await fs.open(abs, openFlags)
   try {
     const checked = await checkOpened(handle, { root, shown: abs, dev: null, ino: null })
     if (!checked.ok || signal.aborted) return { _tag: "Skipped", reason: "refused" }
     const large = checked.size > maxBytes
     const wanted = large ? Math.min(checked.size, 8192) : checked.size
-    const buffer = Buffer.allocUnsafe(wanted)
-    let filled = 0
-    while (filled < wanted && !signal.aborted) {
-      const { bytesRead } = await handle.read(buffer, filled, wanted - filled, filled)
-      if (bytesRead === 0) break
-      filled += bytesRead
+    const readAll = async () => {
+      const buffer = Buffer.allocUnsafe(wanted)
+      let filled = 0
+      while (filled < wanted && !signal.aborted) {
+        const { bytesRead } = await handle.read(buffer, filled, wanted - filled, filled)
+        if (bytesRead === 0) break
+        filled += bytesRead
+      }
+      return buffer.subarray(0, filled)
     }
-    const bytes = buffer.subarray(0, filled)
+    // many small files read at once, but only a few big ones: memory stays bounded
+    const bytes = wanted > bigFileBytes ? await bigReads.run(readAll) : await readAll()
     if (bytes.includes(0)) return { _tag: "Skipped", reason: "binary" }
     return large ? { _tag: "Skipped", reason: "large" } : { _tag: "Text", bytes }
   } finally {

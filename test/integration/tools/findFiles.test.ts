@@ -33,6 +33,12 @@ describe("find_files", () => {
       expect(outcome.output).toContain("README.md")
     })
   )
+  it.effect("gitignore negation re-includes", () =>
+    Effect.gen(function* () {
+      const outcome = yield* find({ pattern: "*.log" })
+      expect(outcome.output).toBe("keep.log")
+    })
+  )
   it.effect("within a path", () =>
     Effect.gen(function* () {
       const outcome = yield* find({ pattern: "*.md", path: "docs" })
