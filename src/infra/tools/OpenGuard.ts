@@ -42,7 +42,7 @@ const checkOpened = async (handle: FileHandle, expected: Expected): Promise<Chec
   return { ok: true, size: stat.size }
 }
 
-export const verifyOpened = Effect.fn("PathGuard.verifyOpened")(function* (handle: FileHandle, expected: Expected) {
+export const verifyOpened = Effect.fn("OpenGuard.verifyOpened")(function* (handle: FileHandle, expected: Expected) {
   const checked = yield* Effect.tryPromise({ try: () => checkOpened(handle, expected), catch: (cause) => fsFailure(expected.shown, cause) })
   if (!checked.ok) return yield* refuse(expected.shown, checked.refusal)
   return checked.size
@@ -103,4 +103,4 @@ export const openTarget = (target: Target): Effect.Effect<FileHandle, PathRefuse
     const handle = yield* openHandle(target.abs, shown)
     yield* verifyOpened(handle, { root: target.root, shown, dev: target.dev, ino: target.ino })
     return handle
-  }).pipe(Effect.withSpan("PathGuard.openTarget"))
+  }).pipe(Effect.withSpan("OpenGuard.openTarget"))

@@ -93,7 +93,8 @@ export const walk = (options: WalkOptions): Stream.Stream<WalkEntry, ToolError> 
       }
       yield* Effect.yieldNow()
       const next: Option.Option<Array<Frame>> = stack.length > 0 ? Option.some(stack) : Option.none()
-      return [Chunk.unsafeFromArray(out), next] as const
+      const page: readonly [Chunk.Chunk<WalkEntry>, Option.Option<Array<Frame>>] = [Chunk.unsafeFromArray(out), next]
+      return page
     })
 
   return Stream.unwrap(
