@@ -14,12 +14,21 @@ export interface IgnoreStack {
   readonly levels: ReadonlyArray<Level>
 }
 
+const maxIgnoreFileBytes = 1024 * 1024
+
 export const emptyStack: IgnoreStack = { levels: [] }
 
+/** Reads a directory's .gitignore; a symlink, special file or one over 1 MB counts as absent. */
 const readRules = (dirAbs: string) =>
-  Effect.tryPromise(() =>
-    fs.readFile(path.join(dirAbs, ".gitignore"), { encoding: "utf8", flag: constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK })
-  ).pipe(Effect.orElseSucceed(() => null))
+  Effect.tryPromise(async () => {
+    const handle = await fs.open(path.join(dirAbs, ".gitignore"), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK)
+    try {
+      const stat = await handle.stat()
+      return stat.isFile() && stat.size <= maxIgnoreFileBytes ? await handle.readFile({ encoding: "utf8" }) : null
+    } finally {
+      await handle.close()
+    }
+  }).pipe(Effect.orElseSucceed(() => null))
 
 /** Adds the .gitignore of `dirAbs` (root-relative `dirRel`), if there is one. */
 export const enter = (stack: IgnoreStack, dirAbs: string, dirRel: string): Effect.Effect<IgnoreStack> =>
