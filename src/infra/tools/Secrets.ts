@@ -74,6 +74,7 @@ export const makeSecretRules = Effect.sync(() => {
       )
     )
     if (stat === null) return none
+    if (stat.size > 1024 * 1024) return yield* new ToolError({ message: `${projectIgnoreFile} is larger than 1 MB; shorten it` })
     const stamp = `${stat.mtimeMs}:${stat.size}:${stat.ino}`
     const cached = cache.get(root)
     if (cached !== undefined && cached.stamp === stamp) return cached.matcher
