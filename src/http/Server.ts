@@ -1,19 +1,31 @@
-import { HttpLayerRouter, HttpServer } from "@effect/platform"
-import { DatabaseInfo } from "../infra/db/Database.ts"
+import { HttpApiScalar, HttpLayerRouter, HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
-import { Config, Effect, Layer } from "effect"
+import { Effect, Layer } from "effect"
 import { createServer } from "node:http"
+import { DatabaseInfo } from "../infra/db/Database.ts"
 import { Api } from "./api/Api.ts"
+import { AuditLive } from "./handlers/AuditLive.ts"
 import { HealthLive } from "./handlers/HealthLive.ts"
+import { ProjectsLive } from "./handlers/ProjectsLive.ts"
+import { SearchLive } from "./handlers/SearchLive.ts"
+import { SessionsLive } from "./handlers/SessionsLive.ts"
+import { ReadModels } from "./queries/ReadModels.ts"
+import { LoginRoutes } from "./security/login.ts"
+import { securityMiddleware } from "./security/middleware.ts"
+import { Security } from "./security/Security.ts"
+import { ServerConfig } from "./ServerConfig.ts"
+import { StaticRoutes } from "./static/StaticFiles.ts"
+import { SocketRoutes } from "./ws/SocketRoutes.ts"
 
-export const ServerConfig = Config.all({
-  host: Config.string("HOST").pipe(Config.withDefault("127.0.0.1")),
-  port: Config.port("PORT").pipe(Config.withDefault(4040))
-})
+export { ServerConfig } from "./ServerConfig.ts"
 
 const ApiRoutes = HttpLayerRouter.addHttpApi(Api, { openapiPath: "/api/openapi.json" }).pipe(
-  Layer.provide(HealthLive)
+  Layer.provide([HealthLive, ProjectsLive, SessionsLive, AuditLive, SearchLive])
 )
+
+const Docs = HttpApiScalar.layerHttpLayerRouter({ api: Api, path: "/api/docs" })
+
+const Routes = Layer.mergeAll(ApiRoutes, Docs, LoginRoutes, SocketRoutes, StaticRoutes)
 
 const NodeServer = Layer.unwrapEffect(
   Effect.map(ServerConfig, ({ host, port }) => NodeHttpServer.layer(createServer, { host, port }))
@@ -29,8 +41,11 @@ const AnnounceListening = Layer.effectDiscard(
   })
 )
 
-/** The HTTP server with every route; needs the app's services. */
-export const HttpServerLive = Layer.merge(
-  HttpLayerRouter.serve(ApiRoutes, { disableLogger: true, disableListenLog: true }),
-  AnnounceListening
-).pipe(Layer.provide(NodeServer))
+const Served = HttpLayerRouter.serve(Routes, {
+  disableLogger: true,
+  disableListenLog: true,
+  middleware: securityMiddleware
+}).pipe(Layer.provide(ReadModels.layer), Layer.provideMerge(Security.layer))
+
+/** The HTTP server with every route, guarded; needs the app's services. Offers HttpServer (its address). */
+export const HttpServerLive = Layer.merge(Served, AnnounceListening).pipe(Layer.provideMerge(NodeServer))

@@ -1,0 +1,49 @@
+import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
+import { Schema } from "effect"
+import { MessageId } from "../../domain/index.ts"
+import { MessagePath, SessionPath } from "./params.ts"
+import { Cancelled, Posted, Session, SessionDetail, Started, Text, Versioned } from "./schemas.ts"
+
+export const SessionPatch = Schema.Struct({
+  name: Schema.optional(Text),
+  model: Schema.optional(Schema.NullOr(Text)),
+  system_prompt: Schema.optional(Text)
+})
+export const NewMessage = Schema.Struct({ content: Text, client_request_id: Schema.optional(Text) })
+export const IdempotencyHeaders = Schema.Struct({ "idempotency-key": Schema.optional(Text) })
+
+export class SessionsApi extends HttpApiGroup.make("sessions")
+  .add(HttpApiEndpoint.get("get", "/sessions/:id").setPath(SessionPath).addSuccess(SessionDetail))
+  .add(HttpApiEndpoint.patch("update", "/sessions/:id").setPath(SessionPath).setPayload(SessionPatch).addSuccess(Session))
+  .add(HttpApiEndpoint.del("remove", "/sessions/:id").setPath(SessionPath).addSuccess(HttpApiSchema.NoContent))
+  .add(
+    HttpApiEndpoint.post("post", "/sessions/:id/messages")
+      .setPath(SessionPath)
+      .setPayload(NewMessage)
+      .setHeaders(IdempotencyHeaders)
+      .addSuccess(Posted, { status: 202 })
+  )
+  .add(HttpApiEndpoint.post("cancel", "/sessions/:id/cancel").setPath(SessionPath).addSuccess(Cancelled))
+  .add(
+    HttpApiEndpoint.post("regenerate", "/sessions/:id/messages/:message_id/regenerate")
+      .setPath(MessagePath)
+      .addSuccess(Started, { status: 202 })
+  )
+  .add(
+    HttpApiEndpoint.post("edit", "/sessions/:id/messages/:message_id/edit")
+      .setPath(MessagePath)
+      .setPayload(Schema.Struct({ content: Text }))
+      .addSuccess(Posted, { status: 202 })
+  )
+  .add(
+    HttpApiEndpoint.del("deleteFrom", "/sessions/:id/messages/:message_id")
+      .setPath(MessagePath)
+      .addSuccess(Versioned)
+  )
+  .add(
+    HttpApiEndpoint.post("fork", "/sessions/:id/fork")
+      .setPath(SessionPath)
+      .setPayload(Schema.Struct({ message_id: MessageId }))
+      .addSuccess(SessionDetail, { status: 201 })
+  )
+  .annotate(OpenApi.Description, "Sessions, their messages and the commands on them") {}

@@ -1,0 +1,88 @@
+import { Schema } from "effect"
+import { ErrorInfo, MessageRole, MessageStatus, ToolCall, ToolResult } from "../../domain/index.ts"
+
+/** Request strings: NUL characters are refused (every other Unicode string round-trips). */
+export const Text = Schema.String.pipe(
+  Schema.filter((s) => !s.includes("\u0000"), { message: () => "must not contain NUL characters" })
+)
+
+export const Project = Schema.Struct({
+  id: Schema.String,
+  name: Schema.String,
+  path: Schema.String,
+  created_at: Schema.String,
+  updated_at: Schema.String
+})
+export type Project = typeof Project.Type
+
+export const Session = Schema.Struct({
+  id: Schema.String,
+  project_id: Schema.String,
+  name: Schema.String,
+  name_by: Schema.String,
+  model: Schema.NullOr(Schema.String),
+  system_prompt: Schema.String,
+  forked_from: Schema.NullOr(Schema.Struct({ session_id: Schema.String, version: Schema.Number, message_id: Schema.String })),
+  busy: Schema.Boolean,
+  open_message_id: Schema.NullOr(Schema.String),
+  created_at: Schema.String,
+  updated_at: Schema.String,
+  version: Schema.Number
+})
+export type Session = typeof Session.Type
+
+export const Message = Schema.Struct({
+  id: Schema.String,
+  session_id: Schema.String,
+  role: MessageRole,
+  content: Schema.String,
+  reasoning: Schema.String,
+  tool_calls: Schema.Array(ToolCall),
+  tool_results: Schema.Array(ToolResult),
+  status: MessageStatus,
+  error: Schema.NullOr(ErrorInfo),
+  tokens_used: Schema.NullOr(Schema.Number),
+  ctx_used: Schema.NullOr(Schema.Number),
+  ctx_max: Schema.NullOr(Schema.Number),
+  tok_per_s: Schema.NullOr(Schema.Number),
+  started_at: Schema.String,
+  finished_at: Schema.NullOr(Schema.String),
+  model: Schema.NullOr(Schema.String)
+})
+export type Message = typeof Message.Type
+
+export const SessionDetail = Schema.Struct({ session: Session, messages: Schema.Array(Message), version: Schema.Number })
+export type SessionDetail = typeof SessionDetail.Type
+
+export const Posted = Schema.Struct({
+  user_message_id: Schema.String,
+  assistant_message_id: Schema.String,
+  version: Schema.Number
+})
+
+export const Started = Schema.Struct({ assistant_message_id: Schema.String, version: Schema.Number })
+export const Versioned = Schema.Struct({ version: Schema.Number })
+export const Cancelled = Schema.Struct({ cancelled: Schema.Boolean })
+
+export const LoggedEvent = Schema.Struct({
+  version: Schema.Number,
+  global_position: Schema.Number,
+  type: Schema.String,
+  data: Schema.Unknown,
+  recorded_at: Schema.String
+})
+export type LoggedEvent = typeof LoggedEvent.Type
+
+export const SessionAt = Schema.Struct({ session: Session, messages: Schema.Array(Message), version: Schema.Number })
+
+export const SearchHit = Schema.Struct({
+  session_id: Schema.String,
+  project_id: Schema.String,
+  session_name: Schema.String,
+  message_id: Schema.NullOr(Schema.String),
+  snippet: Schema.String,
+  rank: Schema.Number
+})
+export type SearchHit = typeof SearchHit.Type
+
+export const Model = Schema.Struct({ id: Schema.String, ctx_max: Schema.NullOr(Schema.Number) })

@@ -1,0 +1,64 @@
+import { HttpApiBuilder, HttpServerResponse } from "@effect/platform"
+import { Effect } from "effect"
+import { SessionService } from "../../app/sessions/SessionService.ts"
+import { type SessionId, SessionNotFound, streamIdOfSession } from "../../domain/index.ts"
+import { EventStore } from "../../infra/eventstore/EventStore.ts"
+import type { StoredEvent } from "../../infra/eventstore/model.ts"
+import { Api } from "../api/Api.ts"
+import type { LoggedEvent } from "../api/schemas.ts"
+import { exportMarkdown } from "./exportMarkdown.ts"
+import { api } from "./toApiError.ts"
+import { messageView, sessionView } from "./views.ts"
+
+const logged = (e: StoredEvent): LoggedEvent => ({
+  version: e.stream_version,
+  global_position: e.global_position,
+  type: e.type,
+  data: e.data,
+  recorded_at: e.recorded_at.toISOString()
+})
+
+export const AuditLive = HttpApiBuilder.group(Api, "audit", (handlers) =>
+  Effect.gen(function* () {
+    const sessions = yield* SessionService
+    const store = yield* EventStore
+
+    /** The log is kept for deleted sessions too: only a stream that never existed is unknown. */
+    const requireStream = (id: SessionId) =>
+      Effect.flatMap(store.streamVersion(streamIdOfSession(id)), (v) =>
+        v > 0 ? Effect.succeed(v) : Effect.fail(new SessionNotFound({ session_id: id }))
+      )
+
+    const at = (id: SessionId, version?: number) =>
+      Effect.gen(function* () {
+        const current = yield* sessions.get(id)
+        const { state, version: v } =
+          version === undefined || version >= current.version ? current : yield* sessions.stateAt(id, version)
+        return { session: sessionView(state, v), messages: state.messages.map((m) => messageView(id, m)), version: v }
+      })
+
+    return handlers
+      .handle("events", ({ path, request, urlParams }) =>
+        api(
+          Effect.gen(function* () {
+            yield* requireStream(path.id)
+            const events = (yield* store.readStream(streamIdOfSession(path.id), { after: urlParams.after ?? 0 })).map(logged)
+            const accept = request.headers["accept"] ?? ""
+            if (!accept.includes("application/x-ndjson")) return events
+            const body = events.map((e) => JSON.stringify(e) + "\n").join("")
+            return HttpServerResponse.text(body, { contentType: "application/x-ndjson" })
+          })
+        )
+      )
+      .handle("state", ({ path, urlParams }) => api(at(path.id, urlParams.version)))
+      .handle("export", ({ path, urlParams }) =>
+        api(
+          Effect.map(at(path.id), ({ messages, session, version }) =>
+            urlParams.format === "json"
+              ? HttpServerResponse.unsafeJson({ session, messages, version })
+              : HttpServerResponse.text(exportMarkdown(session, messages), { contentType: "text/markdown; charset=utf-8" })
+          )
+        )
+      )
+  })
+)

@@ -1,0 +1,51 @@
+import { HttpApiBuilder } from "@effect/platform"
+import { Effect, Option } from "effect"
+import { SessionService } from "../../app/sessions/SessionService.ts"
+import type { SessionId } from "../../domain/index.ts"
+import { LiveHub } from "../../infra/live/LiveHub.ts"
+import { Api } from "../api/Api.ts"
+import { api } from "./toApiError.ts"
+import { messageView, sessionView } from "./views.ts"
+
+export const SessionsLive = HttpApiBuilder.group(Api, "sessions", (handlers) =>
+  Effect.gen(function* () {
+    const sessions = yield* SessionService
+    const hub = yield* LiveHub
+
+    /** The session now: the streaming message's text includes what is not yet persisted. */
+    const detail = (id: SessionId) =>
+      Effect.gen(function* () {
+        const { state, version } = yield* sessions.get(id)
+        const live = Option.getOrUndefined(yield* hub.inFlight(id))
+        const messages = state.messages.map((m) =>
+          messageView(id, m, live !== undefined && live.message_id === m.id ? live : undefined)
+        )
+        return { session: sessionView(state, version), messages, version }
+      })
+
+    return handlers
+      .handle("get", ({ path }) => api(detail(path.id)))
+      .handle("update", ({ path, payload }) =>
+        api(Effect.map(sessions.update(path.id, payload), ({ state, version }) => sessionView(state, version)))
+      )
+      .handle("remove", ({ path }) => api(sessions.remove(path.id)))
+      .handle("post", ({ headers, path, payload }) => {
+        const keyId = headers["idempotency-key"] ?? payload.client_request_id
+        const key = keyId === undefined ? undefined : { id: `${path.id}:${keyId}`, payload: { content: payload.content } }
+        return api(
+          Effect.map(sessions.postMessage(path.id, payload.content, key), (r) => ({
+            user_message_id: r.user_message_id,
+            assistant_message_id: r.assistant_message_id,
+            version: r.version
+          }))
+        )
+      })
+      .handle("cancel", ({ path }) => api(Effect.map(sessions.cancel(path.id), (cancelled) => ({ cancelled }))))
+      .handle("regenerate", ({ path }) => api(sessions.regenerate(path.id, path.message_id)))
+      .handle("edit", ({ path, payload }) => api(sessions.edit(path.id, path.message_id, payload.content)))
+      .handle("deleteFrom", ({ path }) => api(sessions.deleteFrom(path.id, path.message_id)))
+      .handle("fork", ({ path, payload }) =>
+        api(Effect.flatMap(sessions.fork(path.id, payload.message_id), ({ state }) => detail(state.session_id ?? path.id)))
+      )
+  })
+)

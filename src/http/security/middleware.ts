@@ -1,0 +1,44 @@
+import { HttpApp, HttpServerRequest, type HttpServerResponse } from "@effect/platform"
+import { Effect, Option } from "effect"
+import { checkBody } from "./checkBody.ts"
+import { refuse, withSecurityHeaders } from "./responses.ts"
+import { rewriteErrors } from "./rewriteErrors.ts"
+import { Security } from "./Security.ts"
+
+export const TOKEN_COOKIE = "boocode_token"
+
+const SAFE = new Set(["GET", "HEAD", "OPTIONS"])
+
+const bearer = (request: HttpServerRequest.HttpServerRequest) => {
+  const header = request.headers["authorization"]
+  if (header !== undefined && header.toLowerCase().startsWith("bearer ")) return header.slice(7).trim()
+  return request.cookies[TOKEN_COOKIE]
+}
+
+/**
+ * Runs before every handler, WebSocket upgrades included: Host allowlist, Origin check, token,
+ * body checks; and adds the security headers (and the one error shape) to every response.
+ */
+export const securityMiddleware = <E, R>(
+  app: Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>
+): Effect.Effect<HttpServerResponse.HttpServerResponse, E, R | Security | HttpServerRequest.HttpServerRequest> =>
+  Effect.gen(function* () {
+    const security = yield* Security
+    const request = yield* HttpServerRequest.HttpServerRequest
+    yield* HttpApp.appendPreResponseHandler((req, res) => Effect.succeed(withSecurityHeaders(req, rewriteErrors(res))))
+    const host = request.headers["host"]
+    if (!security.hostAllowed(host)) return refuse(request, 403, "forbidden_host", "This Host is not allowed")
+    const path = request.url.split("?")[0]
+    const upgrade = (request.headers["upgrade"] ?? "").toLowerCase() === "websocket"
+    const changing = !SAFE.has(request.method)
+    if ((upgrade || changing) && !security.originAllowed(request.headers["origin"], host))
+      return refuse(request, 403, "forbidden_origin", "Cross-origin requests are not allowed")
+    const isApi = path === "/api" || path.startsWith("/api/")
+    if (isApi && security.tokenRequired && !security.tokenMatches(bearer(request)))
+      return refuse(request, 401, "unauthorized", "A valid token is required (Authorization: Bearer, or log in at /login)")
+    if (isApi && changing) {
+      const refused = yield* checkBody(request, security.config.bodyLimit)
+      if (Option.isSome(refused)) return refused.value
+    }
+    return yield* app
+  })

@@ -1,0 +1,87 @@
+import type { HttpServerRequest } from "@effect/platform"
+import { NodeHttpServerRequest } from "@effect/platform-node"
+import { Deferred, Effect, Either, Queue, Schema, type Scope } from "effect"
+import { WebSocket, WebSocketServer } from "ws"
+
+export interface ConnectionLimits {
+  /** Largest client frame accepted; a larger one closes the socket with 1009. */
+  readonly maxPayload: number
+  /** Unsent bytes allowed before a client that stopped reading is cut off (1008). */
+  readonly bufferLimit: number
+  /** A socket that misses a pong for this long is dropped. */
+  readonly pingMs: number
+}
+
+/** An accepted WebSocket: JSON frames out, parsed JSON frames in, and its end. */
+export interface Connection {
+  /** Sends one frame; false once the socket is closed or was cut off for reading too slowly. */
+  readonly send: (frame: unknown) => Effect.Effect<boolean>
+  readonly close: (code: number, reason: string) => Effect.Effect<void>
+  /** Parsed JSON frames from the client (invalid JSON closes the socket with 1007). */
+  readonly incoming: Queue.Dequeue<unknown>
+  /** Completes with the close code once the socket is closed. */
+  readonly closed: Deferred.Deferred<number>
+}
+
+const decodeJson = Schema.decodeUnknownEither(Schema.parseJson())
+
+/**
+ * Upgrades with our own `ws` server (not the platform's) for what the platform Socket does not
+ * expose: a frame size limit, protocol ping/pong, and the unsent-buffer size.
+ */
+export const makeAcceptor = (limits: ConnectionLimits) =>
+  Effect.map(
+    Effect.acquireRelease(
+      Effect.sync(() => new WebSocketServer({ noServer: true, maxPayload: limits.maxPayload })),
+      (wss) => Effect.async<void>((resume) => wss.close(() => resume(Effect.void)))
+    ),
+    (wss) => (request: HttpServerRequest.HttpServerRequest): Effect.Effect<Connection, never, Scope.Scope> =>
+      Effect.gen(function* () {
+        const incomingMessage = NodeHttpServerRequest.toIncomingMessage(request)
+        const ws = yield* Effect.acquireRelease(
+          Effect.async<WebSocket>((resume) =>
+            wss.handleUpgrade(incomingMessage, incomingMessage.socket, Buffer.alloc(0), (ws) => resume(Effect.succeed(ws)))
+          ),
+          (ws) => Effect.sync(() => (ws.readyState === WebSocket.CLOSED ? undefined : ws.terminate()))
+        )
+        const closed = yield* Deferred.make<number>()
+        const incoming = yield* Queue.sliding<unknown>(64)
+        let alive = true
+        const cutOff = (code: number, reason: string) => {
+          if (ws.readyState !== WebSocket.OPEN) return
+          ws.close(code, reason)
+          setTimeout(() => ws.terminate(), 1000).unref()
+        }
+        ws.on("close", (code) => Deferred.unsafeDone(closed, Effect.succeed(code)))
+        ws.on("error", () => ws.terminate())
+        ws.on("pong", () => {
+          alive = true
+        })
+        ws.on("message", (data, isBinary) => {
+          const parsed = isBinary ? undefined : decodeJson(data.toString())
+          if (parsed === undefined || Either.isLeft(parsed)) return cutOff(1007, "frames must be JSON text")
+          Queue.unsafeOffer(incoming, parsed.right)
+        })
+        const ping = setInterval(() => {
+          if (!alive) return ws.terminate()
+          alive = false
+          ws.ping()
+        }, limits.pingMs)
+        yield* Effect.addFinalizer(() => Effect.sync(() => clearInterval(ping)))
+
+        const send = (frame: unknown) =>
+          Effect.sync(() => {
+            if (ws.readyState !== WebSocket.OPEN) return false
+            if (ws.bufferedAmount > limits.bufferLimit) {
+              cutOff(1008, "the client is not reading: unsent data over the limit")
+              return false
+            }
+            ws.send(JSON.stringify(frame))
+            return true
+          })
+        const close = (code: number, reason: string) => Effect.sync(() => cutOff(code, reason))
+        return { send, close, incoming, closed }
+      })
+  )
+
+export type Acceptor = Effect.Effect.Success<ReturnType<typeof makeAcceptor>>

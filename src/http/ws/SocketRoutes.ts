@@ -1,0 +1,74 @@
+import { HttpLayerRouter, type HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import { Deferred, Effect, Either, Option, Queue, type Scope } from "effect"
+import { SessionService } from "../../app/sessions/SessionService.ts"
+import { refuse } from "../security/responses.ts"
+import { Security } from "../security/Security.ts"
+import { type Connection, makeAcceptor } from "./Connection.ts"
+import { answerPings, decodeResumeParams, sessionIdFrom, streamSession } from "./SessionSocket.ts"
+import { UserFeed } from "./UserFeed.ts"
+
+const isUpgrade = (request: HttpServerRequest.HttpServerRequest) =>
+  (request.headers["upgrade"] ?? "").toLowerCase() === "websocket"
+
+/**
+ * Holds one of the user's socket slots, upgrades, runs `serve` beside the ping answerer until the
+ * socket closes. Refusals (not an upgrade, too many sockets) are answered before the upgrade.
+ */
+const withSocket = <R>(
+  request: HttpServerRequest.HttpServerRequest,
+  accept: (request: HttpServerRequest.HttpServerRequest) => Effect.Effect<Connection, never, Scope.Scope>,
+  serve: (conn: Connection) => Effect.Effect<void, never, R | Scope.Scope>
+) =>
+  Effect.gen(function* () {
+    const security = yield* Security
+    if (!isUpgrade(request)) return refuse(request, 426, "upgrade_required", "This endpoint is a WebSocket")
+    const reserved = yield* security.reserveSocket(security.userOf)
+    if (!reserved) return refuse(request, 429, "too_many_sockets", `At most ${security.config.wsPerUser} sockets per user`)
+    const conn = yield* accept(request)
+    yield* Effect.forkScoped(answerPings(conn))
+    yield* Effect.forkScoped(serve(conn))
+    yield* Deferred.await(conn.closed)
+    return HttpServerResponse.empty()
+  }).pipe(Effect.scoped)
+
+export const SocketRoutes = HttpLayerRouter.use((router) =>
+  Effect.gen(function* () {
+    const security = yield* Security
+    const accept = yield* makeAcceptor({
+      maxPayload: security.config.wsFrameLimit,
+      bufferLimit: security.config.wsBufferLimit,
+      pingMs: security.config.wsPingMs
+    })
+
+    yield* router.add("GET", "/api/ws/sessions/:id", (request) =>
+      Effect.gen(function* () {
+        const sessions = yield* SessionService
+        const id = sessionIdFrom(request)
+        if (Option.isNone(id)) return refuse(request, 400, "bad_request", "id: not a session id (UUID)")
+        const params = decodeResumeParams(request)
+        if (Either.isLeft(params))
+          return refuse(request, 400, "bad_request", `after/offset/message_id: ${params.left.message.split("\n")[0]}`)
+        const found = yield* Effect.either(sessions.get(id.value))
+        if (Either.isLeft(found)) return refuse(request, 404, "session_not_found", found.left.message)
+        return yield* withSocket(request, accept, (conn) =>
+          streamSession(conn, id.value, params.right).pipe(
+            Effect.catchAllCause((cause) => Effect.logError("session socket failed", cause))
+          )
+        )
+      })
+    )
+
+    yield* router.add("GET", "/api/ws/user", (request) =>
+      withSocket(request, accept, (conn) =>
+        Effect.gen(function* () {
+          const feed = yield* UserFeed
+          const frames = yield* feed.subscribe
+          yield* conn.send({ type: "hello", user: security.userOf })
+          while (yield* conn.send(yield* Queue.take(frames))) {
+            // each lifecycle frame goes out as it comes
+          }
+        })
+      )
+    )
+  })
+)

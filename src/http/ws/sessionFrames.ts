@@ -1,0 +1,46 @@
+import type { SessionEvent } from "../../domain/index.ts"
+import { messageView } from "../handlers/views.ts"
+
+/** A frame for a persisted event (deltas are handled by the cursor); every one carries its version. */
+export const persistedFrame = (event: SessionEvent, version: number): Record<string, unknown> | undefined => {
+  const base = { version, at: event.at }
+  switch (event._tag) {
+    case "SessionCreated":
+      return { type: "session_updated", ...base, name: event.name, model: event.model, system_prompt: event.system_prompt }
+    case "MessagesCopied":
+      return { type: "messages_copied", ...base, messages: event.messages.map((m) => messageView(event.session_id, m)) }
+    case "SessionRenamed":
+      return { type: "session_renamed", ...base, name: event.name, by: event.by }
+    case "SessionSettingsChanged":
+      return { type: "session_updated", ...base, model: event.model, system_prompt: event.system_prompt }
+    case "SessionDeleted":
+      return { type: "session_deleted", ...base }
+    case "UserMessagePosted":
+      return { type: "message_started", ...base, message_id: event.message_id, role: "user", content: event.content }
+    case "AssistantMessageStarted":
+      return { type: "message_started", ...base, message_id: event.message_id, role: "assistant", model: event.model }
+    case "ToolCallRequested":
+      return { type: "tool_call", ...base, message_id: event.message_id, tool_call_id: event.tool_call_id, name: event.name, args: event.args }
+    case "ToolResultRecorded":
+      return {
+        type: "tool_result", ...base, message_id: event.message_id, tool_call_id: event.tool_call_id,
+        output: event.output, truncated: event.truncated, error: event.error ?? null
+      }
+    case "AssistantMessageCompleted":
+      return {
+        type: "message_complete", ...base, message_id: event.message_id, finish_reason: event.finish_reason,
+        usage: event.usage, ctx: { used: event.ctx_used, max: event.ctx_max }, timings: event.timings
+      }
+    case "AssistantMessageFailed":
+      return { type: "message_failed", ...base, message_id: event.message_id, error: event.error }
+    case "AssistantMessageCancelled":
+      return { type: "message_cancelled", ...base, message_id: event.message_id }
+    case "AssistantMessageInterrupted":
+      return { type: "message_interrupted", ...base, message_id: event.message_id, reason: event.reason }
+    case "MessagesDeleted":
+      return { type: "messages_deleted", ...base, message_ids: event.message_ids }
+    case "TextDelta":
+    case "ReasoningDelta":
+      return undefined
+  }
+}
