@@ -4,7 +4,7 @@ import { defineConfig } from "vite"
 export default defineConfig({
   root: "src/web",
   base: "/",
-  publicDir: false,
+  publicDir: "public",
   build: {
     outDir: "../../dist/web",
     emptyOutDir: true,

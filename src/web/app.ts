@@ -260,6 +260,9 @@ const runSearch = () => {
 /* ---------- user channel ---------- */
 const onUserFrame = (f: UserFrame) => {
   switch (f.type) {
+    case "hello":
+    case "pong":
+      return
     case "project_added":
     case "project_removed":
       void loadProjects().then(() => {
@@ -325,7 +328,8 @@ const renderWelcome = () => {
     h(
       "div.welcome",
       null,
-      h("h2", null, "👻 BooCode"),
+      h("img.welcome-logo", { src: "/favicon.svg", alt: "", width: 56, height: 56 }),
+      h("h2", null, "BooCode"),
       projects.length === 0
         ? h("p", null, "Add a project folder in the sidebar, then start a session to ask questions about its code.")
         : h("p", null, "Pick a session in the sidebar, or start a new one with “+ New” next to a project."),
@@ -448,8 +452,11 @@ const connectSession = (id: string) => {
   renderConn()
   sessionSocket = managedSocket({
     url: () => {
-      const at = conv !== null && conv.sessionId === id ? resumePoint(conv) : { after: 0, offset: 0 }
-      return `/api/ws/sessions/${encodeURIComponent(id)}?after=${at.after}&offset=${at.offset}`
+      if (conv === null || conv.sessionId !== id) return `/api/ws/sessions/${encodeURIComponent(id)}?after=0`
+      const at = resumePoint(conv)
+      const q = new URLSearchParams({ after: String(at.after), offset: String(at.offset), reasoning_offset: String(at.reasoningOffset) })
+      if (at.messageId !== undefined) q.set("message_id", at.messageId)
+      return `/api/ws/sessions/${encodeURIComponent(id)}?${q.toString()}`
     },
     decoder: SessionFrame,
     onFrame: onSessionFrame,

@@ -1,7 +1,7 @@
 import {
-  array, boolean, literal, map, number, numberMap, optional, string, struct, tagged, type TypeOf, withDefault
+  array, boolean, literal, map, maybe, number, numberMap, optional, string, struct, tagged, type TypeOf, withDefault
 } from "../lib/decode.ts"
-import { ErrorInfo, SessionSummary, Usage } from "./types.ts"
+import { ErrorInfo, Message, SessionSummary, Usage } from "./types.ts"
 
 /** Frames of WS /api/ws/sessions/{id}: persisted ones carry `version`, deltas their UTF-16 offset. */
 const v = { version: optional(number) }
@@ -66,16 +66,23 @@ export const SessionFrame = tagged("type", {
   session_updated: struct({
     type: literal("session_updated"),
     ...v,
-    model: optional(string),
+    model: maybe(string),
     system_prompt: optional(string),
     name: optional(string)
   }),
-  session_deleted: struct({ type: literal("session_deleted"), ...v })
+  session_deleted: struct({ type: literal("session_deleted"), ...v }),
+  /** A fork's history, copied from the parent session. */
+  messages_copied: struct({ type: literal("messages_copied"), ...v, messages: array(Message) }),
+  /** The backlog is sent; live frames follow. */
+  caught_up: struct({ type: literal("caught_up"), version: optional(number) }),
+  pong: struct({ type: literal("pong"), ...v })
 })
 export type SessionFrame = TypeOf<typeof SessionFrame>
 
 /** Frames of WS /api/ws/user: lifecycle of projects and sessions, for every open tab. */
 export const UserFrame = tagged("type", {
+  hello: struct({ type: literal("hello"), user: optional(string) }),
+  pong: struct({ type: literal("pong") }),
   project_added: struct({
     type: literal("project_added"),
     project_id: optional(string),

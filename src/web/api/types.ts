@@ -120,10 +120,7 @@ export const SearchHit = struct({
 export type SearchHit = TypeOf<typeof SearchHit>
 
 export const AuditEvent = struct({
-  version: map(
-    struct({ stream_version: optional(number), version: optional(number) }),
-    (v) => v.version ?? v.stream_version ?? 0
-  ),
+  version: number,
   type: string,
   data: withDefault(unknown, null),
   recorded_at: optional(string),

@@ -60,6 +60,12 @@ export const optional =
   (u, path) =>
     u === undefined || u === null ? undefined : d(u, path)
 
+/** Missing stays undefined, null stays null: for patches where null means "cleared". */
+export const maybe =
+  <T>(d: Decoder<T>): Decoder<T | null | undefined> =>
+  (u, path) =>
+    u === undefined ? undefined : u === null ? null : d(u, path)
+
 export const array =
   <T>(d: Decoder<T>): Decoder<ReadonlyArray<T>> =>
   (u, path) => {

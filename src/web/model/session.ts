@@ -64,7 +64,7 @@ export const fromMessage = (m: Message): MessageView => {
     reason: m.reason ?? null,
     model: m.model ?? null,
     usage: m.usage ?? null,
-    tokens: m.tokens_used ?? m.usage?.completion_tokens ?? null,
+    tokens: m.tokens_used ?? (m.usage ? tokensUsed(m.usage) : null),
     tokPerS: m.tok_per_s ?? null,
     ctxUsed: m.ctx_used ?? null,
     ctxMax: m.ctx_max ?? null,
@@ -93,10 +93,12 @@ export const streamingMessage = (c: ConversationView): MessageView | undefined =
 }
 
 /** Where to resume a socket: every persisted frame up to `after`, and `offset` chars of the streaming text. */
-export const resumePoint = (c: ConversationView): { readonly after: number; readonly offset: number } => ({
-  after: c.version,
-  offset: streamingMessage(c)?.content.length ?? 0
-})
+export const resumePoint = (
+  c: ConversationView
+): { readonly after: number; readonly offset: number; readonly reasoningOffset: number; readonly messageId: string | undefined } => {
+  const m = streamingMessage(c)
+  return { after: c.version, offset: m?.content.length ?? 0, reasoningOffset: m?.reasoning.length ?? 0, messageId: m?.id }
+}
 
 const emptyAssistant = (id: string, model: string | null, at: string | null): MessageView => ({
   id,
@@ -138,6 +140,9 @@ const findTool = (c: ConversationView, messageId: string | undefined, toolId: st
   }
   return undefined
 }
+
+/** As the server counts tokens_used: the total when known, else the completion tokens. */
+const tokensUsed = (u: Usage): number => (u.total_tokens !== undefined && u.total_tokens > 0 ? u.total_tokens : u.completion_tokens)
 
 const tokPerSecond = (
   usage: Usage | null,
@@ -209,7 +214,7 @@ export const apply = (c: ConversationView, f: SessionFrame): Change => {
       if (m === undefined) return { kind: "none" }
       terminate(m, "complete", f.at)
       m.usage = f.usage ?? m.usage
-      m.tokens = f.usage?.completion_tokens ?? m.tokens
+      m.tokens = f.usage ? tokensUsed(f.usage) : m.tokens
       m.ctxUsed = f.ctx?.used ?? f.ctx_used ?? m.ctxUsed
       m.ctxMax = f.ctx?.max ?? f.ctx_max ?? m.ctxMax
       m.timings = f.timings ?? m.timings
@@ -251,12 +256,23 @@ export const apply = (c: ConversationView, f: SessionFrame): Change => {
       return { kind: "session" }
     case "session_updated":
       bump()
-      if (f.model !== undefined) c.model = f.model
+      if (f.model !== undefined) c.model = f.model ?? ""
       if (f.system_prompt !== undefined) c.systemPrompt = f.system_prompt
       if (f.name !== undefined) c.name = f.name
       return { kind: "session" }
     case "session_deleted":
       bump()
       return { kind: "session" }
+    case "messages_copied": {
+      bump()
+      const known = new Set(c.messages.map((m) => m.id))
+      c.messages.push(...f.messages.filter((m) => !known.has(m.id)).map(fromMessage))
+      return { kind: "structure" }
+    }
+    case "caught_up":
+      bump()
+      return { kind: "none" }
+    case "pong":
+      return { kind: "none" }
   }
 }

@@ -87,7 +87,7 @@ const summary = (data: unknown): string => {
   if (typeof data !== "object" || data === null) return ""
   const parts: Array<string> = []
   for (const [k, v] of Object.entries(data)) {
-    if (k === "session_id" || k === "at") continue
+    if (k === "session_id" || k === "at" || k === "_tag") continue
     const s = typeof v === "string" ? v : JSON.stringify(v)
     parts.push(`${k}: ${s.length > 60 ? `${s.slice(0, 60)}…` : s}`)
   }

@@ -107,7 +107,7 @@ const linkRemoteImages = (root: DocumentFragment): void => {
     const alt = img.getAttribute("alt") ?? ""
     const link = document.createElement("a")
     link.className = "remote-image"
-    link.textContent = `🖼 ${alt || "image"} (remote image not loaded)`
+    link.textContent = `Image: ${alt || "untitled"} (remote, not loaded)`
     if (/^https?:\/\//i.test(src)) {
       link.href = src
       link.target = "_blank"

@@ -174,7 +174,7 @@ export class MessageNode {
     const parts: Array<Node> = []
     if (m.role === "assistant" && m.status !== "streaming") {
       if (m.model) parts.push(h("span", { title: "Model" }, m.model))
-      if (m.tokens !== null) parts.push(h("span", { title: "Tokens" }, `${compact(m.tokens)} tokens`))
+      if (m.tokens !== null) parts.push(h("span", { title: "Tokens used (prompt + completion)" }, `${compact(m.tokens)} tokens`))
       if (m.tokPerS !== null) parts.push(h("span", { title: "Generation speed" }, `${m.tokPerS.toFixed(1)} tok/s`))
       if (m.startedAt && m.finishedAt) {
         const ms = new Date(m.finishedAt).getTime() - new Date(m.startedAt).getTime()

@@ -38,7 +38,7 @@ describe("web: placing streamed text", () => {
       }
     }
     expect(c.messages[0].content).toBe(text)
-    expect(resumePoint(c)).toEqual({ after: 1, offset: text.length })
+    expect(resumePoint(c)).toEqual({ after: 1, offset: text.length, reasoningOffset: 0, messageId: "m" })
     apply(c, frame({ type: "message_complete", version: 2, message_id: "m", usage: { prompt_tokens: 3, completion_tokens: 9 } }))
     expect(c.messages[0].status).toBe("complete")
     expect(apply(c, frame({ type: "message_cancelled", version: 2, message_id: "m" })).kind).toBe("none")
