@@ -1,0 +1,112 @@
+import { Effect, Layer, Schema } from "effect"
+import { randomUUID } from "node:crypto"
+import { type SessionEvent as SessionEventType, SessionDecider, SessionEvent, SessionId, streamIdOfSession } from "../../src/domain/index.ts"
+import { EventStore } from "../../src/infra/eventstore/EventStore.ts"
+import { SessionRepository } from "../../src/infra/repositories/SessionRepository.ts"
+import type { BenchCluster } from "../lib/db.ts"
+import { storeLayer, storeRuntime } from "../lib/db.ts"
+import { proseText, repeat, type Spread, spread } from "../lib/stats.ts"
+
+/** Figure 5: folding a long session in memory, and reading + decoding + folding it from Postgres. */
+export interface ReplayFigure {
+  readonly events: number
+  readonly messages: number
+  readonly deltasPerReply: number
+  readonly inMemory: Spread
+  readonly decodeAndFold: Spread
+  readonly fromPostgres: Spread
+  readonly fromPostgresSeconds: Spread
+  readonly loadSeconds: number
+}
+
+/** An encoded session of about `total` events: turns of user message, started, N text deltas, completed. */
+export const sessionEvents = (total: number, deltasPerReply: number) => {
+  const session_id = randomUUID()
+  const at = "2025-06-01T12:00:00.000Z"
+  const text = proseText(200, 7)
+  const events: Array<Record<string, unknown>> = [
+    { _tag: "SessionCreated", session_id, project_id: randomUUID(), name: "bench", model: "fake-model", system_prompt: "", at }
+  ]
+  let messages = 0
+  while (events.length + deltasPerReply + 3 <= total) {
+    const user = randomUUID()
+    const assistant = randomUUID()
+    events.push({ _tag: "UserMessagePosted", session_id, message_id: user, content: "Where is the event store?", at })
+    events.push({ _tag: "AssistantMessageStarted", session_id, message_id: assistant, model: "fake-model", at })
+    for (let d = 0; d < deltasPerReply; d++)
+      events.push({ _tag: "TextDelta", session_id, message_id: assistant, offset: d * text.length, text, at })
+    events.push({
+      _tag: "AssistantMessageCompleted", session_id, message_id: assistant, finish_reason: "stop",
+      usage: { prompt_tokens: 100, completion_tokens: 2500, total_tokens: 2600 }, ctx_used: 2600, ctx_max: 8192,
+      timings: { predicted_ms: 50_000 }, at
+    })
+    messages += 2
+  }
+  while (events.length < total) events.push({ _tag: "SessionRenamed", session_id, name: `bench ${events.length}`, by: "user", at })
+  return { sessionId: SessionId.make(session_id), encoded: events, messages }
+}
+
+const decodeAll = Schema.decodeUnknownSync(Schema.Array(SessionEvent))
+
+export const runReplay = async (
+  cluster: BenchCluster,
+  options: { readonly runs: number; readonly events: number; readonly deltasPerReply: number },
+  log: (line: string) => void
+): Promise<ReplayFigure> => {
+  const { sessionId, encoded, messages } = sessionEvents(options.events, options.deltasPerReply)
+  const decoded: ReadonlyArray<SessionEventType> = decodeAll(encoded)
+
+  const inMemory = await repeat(options.runs, async () => {
+    const t = performance.now()
+    const state = SessionDecider.fold(decoded)
+    const s = (performance.now() - t) / 1000
+    if (state.messages.length !== messages) throw new Error(`folded ${state.messages.length} messages, expected ${messages}`)
+    log(`  fold in memory: ${(decoded.length / s).toFixed(0)} events/s`)
+    return decoded.length / s
+  })
+  const decodeAndFold = await repeat(options.runs, async () => {
+    const t = performance.now()
+    SessionDecider.fold(decodeAll(encoded))
+    return decoded.length / ((performance.now() - t) / 1000)
+  })
+
+  const url = await cluster.newDatabase("bench_replay")
+  const runtime = storeRuntime(url, 4)
+  const loadStarted = performance.now()
+  await runtime.runPromise(
+    Effect.gen(function* () {
+      const store = yield* EventStore
+      const batch = 1000
+      for (let i = 0; i < encoded.length; i += batch) {
+        const slice = encoded.slice(i, i + batch)
+        yield* store.append({
+          streamId: streamIdOfSession(sessionId),
+          streamType: "session",
+          expectedVersion: i,
+          events: slice.map((data) => ({ type: String(data._tag), data }))
+        })
+      }
+    })
+  )
+  const loadSeconds = (performance.now() - loadStarted) / 1000
+  log(`  loaded ${encoded.length} events into Postgres in ${loadSeconds.toFixed(1)} s`)
+  await runtime.dispose()
+
+  const seconds: Array<number> = []
+  const fromPostgres = await repeat(options.runs, async () => {
+    // A fresh repository each run: its cache would otherwise answer from memory.
+    const layer = SessionRepository.layer.pipe(Layer.provideMerge(storeLayer(url, 4)))
+    const t = performance.now()
+    const loaded = await Effect.runPromise(Effect.provide(Effect.flatMap(SessionRepository, (r) => r.load(sessionId)), layer))
+    const s = (performance.now() - t) / 1000
+    if (loaded.version !== encoded.length) throw new Error(`loaded version ${loaded.version}, expected ${encoded.length}`)
+    seconds.push(s)
+    log(`  read + decode + fold from Postgres: ${s.toFixed(2)} s, ${(encoded.length / s).toFixed(0)} events/s`)
+    return encoded.length / s
+  })
+  return {
+    events: encoded.length, messages, deltasPerReply: options.deltasPerReply,
+    inMemory: spread(inMemory), decodeAndFold: spread(decodeAndFold), fromPostgres: spread(fromPostgres),
+    fromPostgresSeconds: spread(seconds), loadSeconds
+  }
+}
