@@ -116,7 +116,8 @@ layer(Layer.merge(engineLayer(), BigTreeLive), { timeout: 60_000, excludeTestSer
         "the grep call"
       )
       yield* Effect.sleep("200 millis")
-      expect((yield* rgOver(root)).length).toBe(1) // the grep is running
+      // the grep is running (ripgrep needs about 2 s for this tree)
+      yield* eventually(Effect.map(rgOver(root), (pids) => (pids.length === 1 ? Option.some(true) : Option.none())), "ripgrep to run")
       const cancelledAt = Date.now()
       expect(yield* sessions.cancel(sessionId)).toBe(true)
       const message = yield* waitForEnd(sessionId, posted.assistant_message_id)
