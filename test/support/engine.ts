@@ -1,4 +1,4 @@
-import { ConfigProvider, Effect, Layer, Schedule, Schema } from "effect"
+import { ConfigProvider, type Duration, Effect, Layer, Schedule, Schema } from "effect"
 import * as fs from "node:fs/promises"
 import * as os from "node:os"
 import * as path from "node:path"
@@ -67,7 +67,7 @@ export const newSession = Effect.gen(function* () {
 })
 
 /** Waits until the message has left "streaming" and returns it. */
-export const waitForEnd = (sessionId: SessionId, messageId: string, timeout = "20 seconds" as const) =>
+export const waitForEnd = (sessionId: SessionId, messageId: string, timeout: Duration.DurationInput = "20 seconds") =>
   Effect.gen(function* () {
     const sessions = yield* SessionService
     const { state } = yield* sessions.get(sessionId)

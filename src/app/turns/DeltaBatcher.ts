@@ -50,15 +50,18 @@ export const makeDeltaBatcher = (
 
     const flush = lock.withPermits(1)(Effect.zipRight(flushKind("reasoning"), flushKind("text")))
 
-    const add = (kind: Kind, text: string) =>
+    /** Buffers `text` and hands its offset to `publish` in one uninterruptible step. */
+    const add = (kind: Kind, text: string, publish: (offset: number) => Effect.Effect<void>) =>
       Effect.suspend(() => {
+        const offset = pending[kind].persisted + pending[kind].buffer.length
         pending[kind].buffer += text
-        return pending[kind].buffer.length >= flushChars ? flush : Effect.void
-      })
+        return publish(offset)
+      }).pipe(
+        Effect.uninterruptible,
+        Effect.zipRight(Effect.suspend(() => (pending[kind].buffer.length >= flushChars ? flush : Effect.void)))
+      )
 
-    const length = (kind: Kind) => Effect.sync(() => pending[kind].persisted + pending[kind].buffer.length)
-
-    return { add, flush, length }
+    return { add, flush }
   })
 
 export type DeltaBatcher = Effect.Effect.Success<ReturnType<typeof makeDeltaBatcher>>

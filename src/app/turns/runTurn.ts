@@ -45,12 +45,11 @@ const streamCompletion = (
     let text = ""
     let calls: Completion["calls"] = []
     let finish: Pick<Completion, "finish_reason" | "usage" | "timings"> = { finish_reason: "stop", usage: null, timings: null }
+    // The live readers and the log see the same pieces: buffering and publishing happen together.
     const live = (kind: "text" | "reasoning", piece: string) =>
-      Effect.gen(function* () {
-        const offset = yield* batcher.length(kind)
-        yield* deps.hub.publish({ session_id: ids.sessionId, message_id: ids.messageId, kind, offset, text: piece })
-        yield* batcher.add(kind, piece)
-      })
+      batcher.add(kind, piece, (offset) =>
+        deps.hub.publish({ session_id: ids.sessionId, message_id: ids.messageId, kind, offset, text: piece })
+      )
     yield* deps.llm.streamChat(request).pipe(
       Stream.runForEach((event) => {
         switch (event._tag) {
