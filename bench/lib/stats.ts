@@ -64,9 +64,23 @@ const WORDS = (
   "line code test build run start stop open close parse decode encode json text string number array object"
 ).split(" ")
 
-/** Prose-like text of `chars` characters (code-ish words, punctuation, newlines), seeded. */
+const SYLLABLES = "ka ro mi te su na lo ve pri stra con ment ing ex de re un tion al er or an qu ish ble ty ful ness".split(" ")
+
+/** 2,000 pseudo-words, so the text compresses about as badly as real prose (pglz finds few repeats). */
+const VOCABULARY = (() => {
+  const next = prng(2024)
+  const out = [...WORDS]
+  while (out.length < 2000) {
+    const n = 1 + Math.floor(next() * 3)
+    out.push(Array.from({ length: n }, () => SYLLABLES[Math.floor(next() * SYLLABLES.length)]).join(""))
+  }
+  return out
+})()
+
+/** Prose-like text of `chars` characters (words, punctuation, newlines), seeded. */
 export const proseText = (chars: number, seed = 42): string => {
   const next = prng(seed)
+  const WORDS = VOCABULARY
   let out = ""
   let sentence = 0
   while (out.length < chars) {
