@@ -63,7 +63,13 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await tb?.close()
-  await app?.close()
+  // Known server issue (reported): after a page reload mid-answer the app's shutdown can wait on
+  // the dropped session socket; do not let that hold the suite.
+  const closed = await Promise.race([
+    app?.close().then(() => true),
+    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 10_000))
+  ])
+  if (!closed) console.warn("e2e: the app did not shut down within 10 s")
   if (projectDir) fs.rmSync(projectDir, { recursive: true, force: true })
 })
 
