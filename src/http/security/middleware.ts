@@ -25,11 +25,13 @@ export const securityMiddleware = <E, R>(
   Effect.gen(function* () {
     const security = yield* Security
     const request = yield* HttpServerRequest.HttpServerRequest
-    yield* HttpApp.appendPreResponseHandler((req, res) => Effect.succeed(withSecurityHeaders(req, rewriteErrors(res))))
+    const upgrade = (request.headers["upgrade"] ?? "").toLowerCase() === "websocket"
+    // After an upgrade the socket belongs to the WebSocket: a body written there would never finish.
+    if (!upgrade)
+      yield* HttpApp.appendPreResponseHandler((req, res) => Effect.succeed(withSecurityHeaders(req, rewriteErrors(res))))
     const host = request.headers["host"]
     if (!security.hostAllowed(host)) return refuse(request, 403, "forbidden_host", "This Host is not allowed")
     const path = request.url.split("?")[0]
-    const upgrade = (request.headers["upgrade"] ?? "").toLowerCase() === "websocket"
     const changing = !SAFE.has(request.method)
     if ((upgrade || changing) && !security.originAllowed(request.headers["origin"], host))
       return refuse(request, 403, "forbidden_origin", "Cross-origin requests are not allowed")

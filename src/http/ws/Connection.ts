@@ -33,7 +33,11 @@ export const makeAcceptor = (limits: ConnectionLimits) =>
   Effect.map(
     Effect.acquireRelease(
       Effect.sync(() => new WebSocketServer({ noServer: true, maxPayload: limits.maxPayload })),
-      (wss) => Effect.async<void>((resume) => wss.close(() => resume(Effect.void)))
+      (wss) =>
+        Effect.async<void>((resume) => {
+          for (const client of wss.clients) client.terminate()
+          wss.close(() => resume(Effect.void))
+        })
     ),
     (wss) => (request: HttpServerRequest.HttpServerRequest): Effect.Effect<Connection, never, Scope.Scope> =>
       Effect.gen(function* () {
