@@ -85,6 +85,17 @@ const go = (id: string | null) => {
   else void openSession(id)
 }
 
+/** A search hit links to `#/s/{id}?m={message}`: bring that message into view. */
+const focusMessageFromRoute = () => {
+  const m = /[?&]m=([^&]+)/.exec(location.hash)
+  if (!m) return
+  const el = nodes.get(decodeURIComponent(m[1]))?.el
+  if (!el) return
+  el.scrollIntoView({ block: "center" })
+  el.classList.add("flash")
+  setTimeout(() => el.classList.remove("flash"), 1600)
+}
+
 const closeDrawer = () => $.app.classList.remove("drawer-open")
 
 /* ---------- connection indicator ---------- */
@@ -244,7 +255,11 @@ const runSearch = () => {
               snippet.append(DOMPurify.sanitize(hit.snippet, { ALLOWED_TAGS: ["b", "mark", "em"], ALLOWED_ATTR: [], RETURN_DOM_FRAGMENT: true }))
               return h(
                 "a.search-hit",
-                { href: `#/s/${encodeURIComponent(hit.session_id)}`, "data-session-id": hit.session_id, onclick: () => closeDrawer() },
+                {
+                  href: `#/s/${encodeURIComponent(hit.session_id)}${hit.message_id ? `?m=${encodeURIComponent(hit.message_id)}` : ""}`,
+                  "data-session-id": hit.session_id,
+                  onclick: () => closeDrawer()
+                },
                 h("div.hit-name", null, hit.session_name ?? hit.name ?? findSession(hit.session_id)?.name ?? "Session"),
                 snippet
               )
@@ -503,6 +518,7 @@ const openSession = async (id: string | null) => {
     autosize()
     updateComposer()
     connectSession(id)
+    focusMessageFromRoute()
   } catch (e) {
     if (mine !== openToken) return
     conv = null
