@@ -30,4 +30,8 @@ export const toApiError = (e: { readonly _tag: string; readonly message: string 
 /** Maps every typed failure of `effect` to an API error. */
 export const api = <A, E extends { readonly _tag: string; readonly message: string }, R>(
   effect: Effect.Effect<A, E, R>
-): Effect.Effect<A, ApiError, R> => Effect.mapError(effect, toApiError)
+): Effect.Effect<A, ApiError, R> =>
+  effect.pipe(
+    Effect.mapError(toApiError),
+    Effect.tapDefect((cause) => Effect.logError("request failed with a defect", cause))
+  )

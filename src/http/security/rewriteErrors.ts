@@ -10,6 +10,9 @@ const DecodeErrorBody = Schema.parseJson(
   })
 )
 const decodeBody = Schema.decodeUnknownEither(DecodeErrorBody)
+const decodeTagged = Schema.decodeUnknownEither(
+  Schema.parseJson(Schema.Struct({ _tag: Schema.String, error: Schema.Struct({ code: Schema.String, message: Schema.String }) }))
+)
 const text = new TextDecoder()
 
 const describe = (issue: { readonly path: ReadonlyArray<unknown>; readonly message: string }) =>
@@ -23,6 +26,10 @@ export const rewriteErrors = (response: HttpServerResponse.HttpServerResponse): 
   const status = response.status
   if (status < 400) return response
   const body = response.body
+  if (body._tag === "Uint8Array") {
+    const tagged = decodeTagged(text.decode(body.body))
+    if (Either.isRight(tagged)) return HttpServerResponse.unsafeJson({ error: tagged.right.error }, { status, headers: response.headers })
+  }
   if (status === 400 && body._tag === "Uint8Array") {
     const decoded = decodeBody(text.decode(body.body))
     if (Either.isRight(decoded)) {

@@ -1,0 +1,131 @@
+import { expect, layer } from "@effect/vitest"
+import { Effect } from "effect"
+import { slowReply, textReply } from "../../support/fakeLlm/index.ts"
+import { type TestApp, TestAppServer, testAppLayer } from "../../support/testApp.ts"
+import { at, call, num, str } from "./client.ts"
+import { newSession, pause, waitIdle } from "./fixtures.ts"
+
+const withApp = (name: string, f: (app: TestApp) => Promise<void>) =>
+  [name, () => Effect.flatMap(TestAppServer, (app) => Effect.promise(() => f(app)))] as const
+
+const expectError = (answer: { status: number; json: unknown }, status: number, code?: string) => {
+  expect(`${answer.status} ${JSON.stringify(answer.json)}`).toBe(`${status} ${JSON.stringify(answer.json)}`)
+  expect(typeof at(answer.json, "error", "message")).toBe("string")
+  if (code !== undefined) expect(at(answer.json, "error", "code")).toBe(code)
+}
+
+layer(testAppLayer(), { excludeTestServices: true })("HTTP API contract", (it) => {
+  it.effect(...withApp("projects and sessions: create, list, update, delete", async (app) => {
+    const { projectId, sessionId, dir } = await newSession(app, { name: "Ünïcødé 🦀 שלום" })
+    expectError(await call(app.url, "POST", "/api/projects", { path: dir }), 409, "project_path_taken")
+    expectError(await call(app.url, "POST", "/api/projects", { path: "relative/path" }), 400)
+    const projects = await call(app.url, "GET", "/api/projects")
+    expect(JSON.stringify(projects.json)).toContain(projectId)
+    const list = await call(app.url, "GET", `/api/projects/${projectId}/sessions`)
+    expect(str(list.json, 0, "name")).toBe("Ünïcødé 🦀 שלום")
+    const patched = await call(app.url, "PATCH", `/api/sessions/${sessionId}`, { name: "Renamed", system_prompt: "Be brief." })
+    expect(patched.status).toBe(200)
+    expect(str(patched.json, "name")).toBe("Renamed")
+    expect(str(patched.json, "system_prompt")).toBe("Be brief.")
+    expect((await call(app.url, "DELETE", `/api/sessions/${sessionId}`)).status).toBe(204)
+    expectError(await call(app.url, "GET", `/api/sessions/${sessionId}`), 404, "session_not_found")
+    expect((await call(app.url, "DELETE", `/api/projects/${projectId}`)).status).toBe(204)
+    expectError(await call(app.url, "GET", `/api/projects/${projectId}/sessions`), 404)
+  }))
+
+  it.effect(...withApp("every bad input class answers 4xx in the one error shape", async (app) => {
+    const { sessionId } = await newSession(app)
+    const post = (body: string, headers: Record<string, string> = { "content-type": "application/json" }) =>
+      call(app.url, "POST", `/api/sessions/${sessionId}/messages`, body, headers)
+    expectError(await post("{not json"), 400, "malformed_json")
+    const wrongType = await post(JSON.stringify({ content: 5 }))
+    expectError(wrongType, 400, "bad_request")
+    expect(str(wrongType.json, "error", "message")).toContain("content")
+    const badId = await call(app.url, "GET", "/api/sessions/not-a-uuid")
+    expectError(badId, 400, "bad_request")
+    expect(str(badId.json, "error", "message")).toContain("id")
+    expectError(await post("content=hi", { "content-type": "text/plain" }), 415, "unsupported_media_type")
+    expectError(await post(JSON.stringify({ content: "x".repeat(2 * 1024 * 1024) })), 413, "payload_too_large")
+    const nul = await post(JSON.stringify({ content: "a\u0000b" }))
+    expectError(nul, 400)
+    expect(str(nul.json, "error", "message")).toContain("content")
+    expectError(await call(app.url, "GET", `/api/sessions/${sessionId}/events?after=-1`), 400)
+    expectError(await call(app.url, "GET", "/api/nothing/here"), 404, "not_found")
+    expectError(await call(app.url, "GET", `/api/sessions/${crypto.randomUUID()}`), 404, "session_not_found")
+  }))
+
+  it.effect(...withApp("post, idempotency, busy, cancel, events, state, export, search", async (app) => {
+    const { sessionId } = await newSession(app)
+    const key = { "content-type": "application/json", "idempotency-key": "k-1" }
+    const first = await call(app.url, "POST", `/api/sessions/${sessionId}/messages`, { content: "find the zebra" }, key)
+    expect(first.status).toBe(202)
+    await waitIdle(app, sessionId)
+    const again = await call(app.url, "POST", `/api/sessions/${sessionId}/messages`, { content: "find the zebra" }, key)
+    expect(again.status).toBe(202)
+    expect(again.json).toEqual(first.json)
+    expectError(await call(app.url, "POST", `/api/sessions/${sessionId}/messages`, { content: "other" }, key), 422, "command_id_reused")
+    expect(app.fakeLlm.requests.length).toBe(1)
+
+    app.fakeLlm.enqueue(slowReply(200, 20))
+    const slow = await call(app.url, "POST", `/api/sessions/${sessionId}/messages`, { content: "go slowly" })
+    expect(slow.status).toBe(202)
+    expectError(await call(app.url, "POST", `/api/sessions/${sessionId}/messages`, { content: "more" }), 409, "session_busy")
+    await pause(150)
+    const cancelled = await call(app.url, "POST", `/api/sessions/${sessionId}/cancel`)
+    expect(at(cancelled.json, "cancelled")).toBe(true)
+    const detail = await waitIdle(app, sessionId)
+    expect(str(detail.json, "messages", 3, "status")).toBe("cancelled")
+
+    app.fakeLlm.enqueue(textReply("The zebra lives in stripes.ts", { usage: { prompt_tokens: 12, completion_tokens: 7, total_tokens: 19 } }))
+    const userId = str(first.json, "user_message_id")
+    expect((await call(app.url, "POST", `/api/sessions/${sessionId}/messages/${userId}/edit`, { content: "where is the zebra?" })).status).toBe(202)
+    const done = await waitIdle(app, sessionId)
+    expect(str(done.json, "messages", 1, "content")).toBe("The zebra lives in stripes.ts")
+    expect(num(done.json, "messages", 1, "tokens_used")).toBe(19)
+    const version = num(done.json, "version")
+
+    const events = await call(app.url, "GET", `/api/sessions/${sessionId}/events?after=1`)
+    expect(Array.isArray(events.json)).toBe(true)
+    expect(num(events.json, 0, "version")).toBe(2)
+    const ndjson = await call(app.url, "GET", `/api/sessions/${sessionId}/events`, undefined, { accept: "application/x-ndjson" })
+    expect(ndjson.headers.get("content-type")).toContain("application/x-ndjson")
+    expect(ndjson.text.trim().split("\n").length).toBe(version)
+    const early = await call(app.url, "GET", `/api/sessions/${sessionId}/state?version=1`)
+    expect(num(early.json, "version")).toBe(1)
+    expect(at(early.json, "messages")).toEqual([])
+    const md = await call(app.url, "GET", `/api/sessions/${sessionId}/export?format=markdown`)
+    expect(md.headers.get("content-type")).toContain("text/markdown")
+    expect(md.text).toContain("The zebra lives in stripes.ts")
+    const json = await call(app.url, "GET", `/api/sessions/${sessionId}/export?format=json`)
+    expect(num(json.json, "version")).toBe(version)
+    const search = await call(app.url, "GET", "/api/search?q=zebra")
+    expect(str(search.json, 0, "session_id")).toBe(sessionId)
+    expect(str(search.json, 0, "snippet")).toContain("<b>")
+
+    const assistantId = str(done.json, "messages", 1, "id")
+    // fork: see the report (messages_pkey is the message id alone, so copied messages collide)
+    const deleted = await call(app.url, "DELETE", `/api/sessions/${sessionId}/messages/${assistantId}`)
+    expect(deleted.status).toBe(200)
+    expect(at((await call(app.url, "GET", `/api/sessions/${sessionId}`)).json, "messages", 1)).toBeUndefined()
+  }))
+
+  it.effect(...withApp("models, OpenAPI, docs, static fallback, security headers", async (app) => {
+    app.fakeLlm.setModels(["m-one", "m-two"])
+    const models = await call(app.url, "GET", "/api/models")
+    expect(str(models.json, 0, "id")).toBe("m-one")
+    const spec = await call(app.url, "GET", "/api/openapi.json")
+    const paths = Object.keys(Object(at(spec.json, "paths")))
+    for (const p of ["/api/projects", "/api/sessions/{id}/messages", "/api/sessions/{id}/events", "/api/search", "/api/models"])
+      expect(paths).toContain(p)
+    const docs = await call(app.url, "GET", "/api/docs")
+    expect(docs.status).toBe(200)
+    expect(docs.text).toContain("openapi")
+    const index = await call(app.url, "GET", "/some/client/route")
+    expect(index.text).toContain("npm run build:web")
+    const csp = index.headers.get("content-security-policy") ?? ""
+    for (const d of ["default-src 'self'", "img-src 'self' data:", "object-src 'none'", "frame-ancestors 'none'", `ws://${app.host}`])
+      expect(csp).toContain(d)
+    expect(index.headers.get("x-content-type-options")).toBe("nosniff")
+    expect(index.headers.get("access-control-allow-origin")).toBeNull()
+  }))
+})
