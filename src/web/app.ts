@@ -455,6 +455,11 @@ const onSessionFrame = (f: SessionFrame) => {
       renderMessages()
       break
     case "session":
+      if (f.type === "session_deleted") {
+        toast("This session was deleted.", "info")
+        go(null)
+        return
+      }
       renderHeader()
       break
   }

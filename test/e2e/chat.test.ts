@@ -3,7 +3,7 @@ import * as os from "node:os"
 import * as path from "node:path"
 import type { Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { textReply, toolCallReply } from "../support/fakeLlm/index.ts"
+import { errorMidStream, reasoningReply, textReply, toolCallReply } from "../support/fakeLlm/index.ts"
 import { startApp, type E2eApp } from "./app.ts"
 import { ensureWebBuilt, launchBrowser, screenshot, type TestBrowser, watchOutsideRequests } from "./browser.ts"
 
@@ -165,6 +165,38 @@ describe("browser client (real Chromium, real app, fake LLM)", () => {
     await page.close()
   })
 
+  it("survives the socket dropping again and again mid-answer: no lost or doubled text", async () => {
+    const page = await tb.context.newPage()
+    let connections = 0
+    let drops = 0
+    await page.routeWebSocket(/\/api\/ws\/sessions\//, (ws) => {
+      connections++
+      const server = ws.connectToServer()
+      let frames = 0
+      ws.onMessage((m) => server.send(m))
+      server.onMessage((m) => {
+        ws.send(m)
+        // Cut the line every 25 frames, six times, wherever the stream happens to be.
+        if (++frames % 25 === 0 && drops < 6) {
+          drops++
+          void ws.close({ code: 4000, reason: "test drop" })
+          void server.close()
+        }
+      })
+    })
+    await page.goto(app.url)
+    await page.locator("#conn[data-state=open]").waitFor({ timeout: 10_000 })
+    await newSession(page, projectDir)
+    const text = longText(300)
+    app.fakeLlm.enqueue(textReply(text, { delayMs: 8, chunkChars: 3 }))
+    await ask(page, "Stream through a bad connection")
+    await page.locator("article.msg-assistant[data-status=complete]").last().waitFor({ timeout: 30_000 })
+    expect(drops).toBeGreaterThanOrEqual(3)
+    expect(connections).toBeGreaterThan(drops)
+    expect(await answerText(page)).toBe(text)
+    await page.close()
+  })
+
   it("renders a hostile reply inert: no script runs, no handler fires, nothing loads from elsewhere", async () => {
     const page = await open()
     const outside = watchOutsideRequests(page, app.url)
@@ -311,11 +343,21 @@ describe("browser client (real Chromium, real app, fake LLM)", () => {
     )
     await ask(page, "Where is `answer` defined?")
     await page.locator("article.msg-assistant[data-status=complete]").last().waitFor({ timeout: 10_000 })
-    await lastAssistant(page).locator("details.tool summary").first().click()
+    app.fakeLlm.enqueue(reasoningReply("The user wants a summary. The file is tiny, one export.", "It exports one constant, `answer`."))
+    await ask(page, "Summarise it")
+    await page.locator("article.msg-assistant[data-status=complete]").nth(1).waitFor({ timeout: 10_000 })
+    expect(await lastAssistant(page).locator("details.reasoning").evaluate((d) => d instanceof HTMLDetailsElement && !d.open)).toBe(true)
+    app.fakeLlm.enqueue(errorMidStream("Partial text before", "model crashed: out of memory"))
+    await ask(page, "And now fail")
+    await page.locator("article.msg-assistant[data-status=failed]").waitFor({ timeout: 10_000 })
+    expect(await page.locator(".status-failed").textContent()).toContain("out of memory")
+    await page.locator("article.msg-assistant").first().locator("details.tool summary").first().click()
     for (const scheme of ["light", "dark"] as const) {
       await page.emulateMedia({ colorScheme: scheme })
       await page.setViewportSize({ width: 1280, height: 800 })
       await screenshot(page, `session-desktop-${scheme}`)
+      await page.locator("#messages").evaluate((el) => el.scrollTo(0, el.scrollHeight))
+      await screenshot(page, `session-end-desktop-${scheme}`)
       await page.keyboard.press("?")
       await page.locator("#help[open]").waitFor()
       await screenshot(page, `shortcuts-desktop-${scheme}`)
