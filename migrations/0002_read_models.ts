@@ -38,7 +38,7 @@ export default Effect.gen(function* () {
   yield* sql`CREATE INDEX sessions_search ON sessions USING gin (search)`
   yield* sql`
     CREATE TABLE messages (
-      id            uuid PRIMARY KEY,
+      id            uuid NOT NULL,
       session_id    uuid NOT NULL,
       seq           bigint NOT NULL,
       role          text NOT NULL,
@@ -57,7 +57,9 @@ export default Effect.gen(function* () {
       started_at    timestamptz NOT NULL,
       finished_at   timestamptz,
       deleted       boolean NOT NULL DEFAULT false,
-      search        tsvector GENERATED ALWAYS AS (to_tsvector('simple', content)) STORED
+      search        tsvector GENERATED ALWAYS AS (to_tsvector('simple', content)) STORED,
+      -- A fork copies messages with their ids into another session.
+      PRIMARY KEY (session_id, id)
     )`
   yield* sql`CREATE INDEX messages_session ON messages (session_id, seq) WHERE NOT deleted`
   yield* sql`CREATE INDEX messages_search ON messages USING gin (search) WHERE NOT deleted`

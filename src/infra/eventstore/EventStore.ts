@@ -1,5 +1,5 @@
 import { SqlClient, SqlError } from "@effect/sql"
-import { Context, Effect, Layer, Schema } from "effect"
+import { Context, Effect, Layer, Option, Schema } from "effect"
 import { randomUUID } from "node:crypto"
 import { canonicalJson, sha256 } from "./canonicalJson.ts"
 import { CommandIdReused, ConcurrencyConflict } from "./errors.ts"
@@ -36,6 +36,7 @@ const pgCode = (error: SqlError.SqlError): { code?: string; detail?: string; mes
 }
 
 const decodeAppendResult = Schema.decodeUnknown(Schema.parseJson(AppendResult))
+const decodeStoredResult = Schema.decodeUnknown(Schema.parseJson(AppendResult.pipe(Schema.omit("duplicate"))))
 const decodeRows = Schema.decodeUnknown(Schema.Array(StoredEvent))
 
 const make = Effect.gen(function* () {
@@ -156,7 +157,29 @@ const make = Effect.gen(function* () {
       Effect.orDie
     )
 
-  return { append, readStream, readAll, streamVersion, streamIds } as const
+  /**
+   * The stored answer to a command id already used with the same payload, so a repeat can be
+   * answered before deciding anything; CommandIdReused when the payload differs.
+   */
+  const findCommand = (key: CommandKey) =>
+    sql<{ payload_hash: string; stream_id: string; result: string | null }>`
+      SELECT payload_hash, stream_id, result::text AS result FROM commands WHERE command_id = ${key.id}`.pipe(
+      Effect.orDie,
+      Effect.flatMap((rows) => {
+        const row = rows[0]
+        if (row === undefined || row.result === null) return Effect.succeed(Option.none<AppendResult>())
+        if (row.payload_hash !== sha256(canonicalJson(key.payload)))
+          return Effect.fail(
+            new CommandIdReused({ command_id: key.id, message: `command id ${key.id} was already used with another payload` })
+          )
+        return decodeStoredResult(row.result).pipe(
+          Effect.orDie,
+          Effect.map((result): Option.Option<AppendResult> => Option.some({ ...result, duplicate: true }))
+        )
+      })
+    )
+
+  return { append, readStream, readAll, streamVersion, streamIds, findCommand } as const
 })
 
 export class EventStore extends Context.Tag("EventStore")<EventStore, Effect.Effect.Success<typeof make>>() {

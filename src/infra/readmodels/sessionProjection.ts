@@ -23,6 +23,7 @@ export const insertMessage = (sql: SqlClient.SqlClient, sessionId: string, m: Me
 const closeMessage = (
   sql: SqlClient.SqlClient,
   streamId: string,
+  sessionId: string,
   messageId: string,
   fields: { status: string; error: unknown; finish_reason: string | null; usage: unknown; ctx_used: number | null; ctx_max: number | null; timings: unknown; at: string }
 ) =>
@@ -35,7 +36,7 @@ const closeMessage = (
       finish_reason = ${fields.finish_reason}, usage = ${fields.usage === null ? null : json(fields.usage)}::jsonb,
       ctx_used = ${fields.ctx_used}, ctx_max = ${fields.ctx_max},
       timings = ${fields.timings === null ? null : json(fields.timings)}::jsonb, finished_at = ${fields.at}
-    WHERE id = ${messageId}`
+    WHERE session_id = ${sessionId} AND id = ${messageId}`
 
 const noUsage = { finish_reason: null, usage: null, ctx_used: null, ctx_max: null, timings: null }
 
@@ -77,23 +78,23 @@ const eventRows = (sql: SqlClient.SqlClient, streamId: string, event: SessionEve
     case "ToolCallRequested":
       return sql`UPDATE messages SET tool_calls = tool_calls ||
           ${json([{ id: event.tool_call_id, name: event.name, args: event.args }])}::jsonb
-        WHERE id = ${event.message_id}`
+        WHERE session_id = ${event.session_id} AND id = ${event.message_id}`
     case "ToolResultRecorded":
       return sql`UPDATE messages SET tool_results = tool_results || ${json([
         { tool_call_id: event.tool_call_id, output: event.output, truncated: event.truncated, error: event.error ?? null }
-      ])}::jsonb WHERE id = ${event.message_id}`
+      ])}::jsonb WHERE session_id = ${event.session_id} AND id = ${event.message_id}`
     case "AssistantMessageCompleted":
-      return closeMessage(sql, streamId, event.message_id, { status: "complete", error: null, ...event })
+      return closeMessage(sql, streamId, event.session_id, event.message_id, { status: "complete", error: null, ...event })
     case "AssistantMessageFailed":
-      return closeMessage(sql, streamId, event.message_id, { ...noUsage, status: "failed", error: event.error, at: event.at })
+      return closeMessage(sql, streamId, event.session_id, event.message_id, { ...noUsage, status: "failed", error: event.error, at: event.at })
     case "AssistantMessageCancelled":
-      return closeMessage(sql, streamId, event.message_id, { ...noUsage, status: "cancelled", error: null, at: event.at })
+      return closeMessage(sql, streamId, event.session_id, event.message_id, { ...noUsage, status: "cancelled", error: null, at: event.at })
     case "AssistantMessageInterrupted":
-      return closeMessage(sql, streamId, event.message_id, {
+      return closeMessage(sql, streamId, event.session_id, event.message_id, {
         ...noUsage, status: "interrupted", error: { code: "interrupted", message: event.reason }, at: event.at
       })
     case "MessagesDeleted":
-      return sql`UPDATE messages SET deleted = true WHERE id IN ${sql.in(event.message_ids)}`
+      return sql`UPDATE messages SET deleted = true WHERE session_id = ${event.session_id} AND id IN ${sql.in(event.message_ids)}`
   }
 }
 

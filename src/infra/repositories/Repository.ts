@@ -1,8 +1,8 @@
 import { SqlClient } from "@effect/sql"
-import { Effect, Either, Schema } from "effect"
+import { Effect, Either, Option, Schema } from "effect"
 import { EventStore } from "../eventstore/EventStore.ts"
 import { ConcurrencyConflict, EventDecodeError } from "../eventstore/errors.ts"
-import type { CommandKey, StoredEvent } from "../eventstore/model.ts"
+import type { AppendResult, CommandKey, StoredEvent } from "../eventstore/model.ts"
 import type { AggregateSpec } from "./Aggregate.ts"
 
 export interface Loaded<State> {
@@ -80,9 +80,21 @@ export const makeRepository = <Id extends string, State, Event extends { readonl
         Effect.orDie
       )
 
+    /** The events a command appended earlier, and the stream as it is now: the answer to a repeat. */
+    const replayDuplicate = (id: Id, result: AppendResult) =>
+      Effect.gen(function* () {
+        const stored = yield* store.readStream(spec.streamId(id), { after: result.from_version - 1, upTo: result.to_version })
+        const original = yield* Effect.forEach(stored, (s) => Effect.orDie(decodeStored(s)))
+        const current = yield* load(id)
+        return { ...current, events: original, from_version: result.from_version, duplicate: true }
+      })
+
     const appendOnce = (id: Id, command: (state: State) => Command, key: CommandKey | undefined) =>
       Effect.gen(function* () {
         const streamId = spec.streamId(id)
+        // A repeated command is answered before deciding: the state may have moved on since.
+        const earlier = key === undefined ? Option.none() : yield* store.findCommand(key)
+        if (Option.isSome(earlier)) return yield* replayDuplicate(id, earlier.value)
         const loaded = yield* load(id)
         const events = yield* Either.match(spec.decide(command(loaded.state), loaded.state), {
           onLeft: (e) => Effect.fail(e),
@@ -102,12 +114,7 @@ export const makeRepository = <Id extends string, State, Event extends { readonl
               discard: true
             }).pipe(Effect.orDie)
         })
-        if (result.duplicate) {
-          const replay = yield* store.readStream(streamId, { after: result.from_version - 1, upTo: result.to_version })
-          const original = yield* Effect.forEach(replay, (s) => Effect.orDie(decodeStored(s)))
-          const current = yield* load(id)
-          return { ...current, events: original, from_version: result.from_version, duplicate: true }
-        }
+        if (result.duplicate) return yield* replayDuplicate(id, result)
         const next = foldFrom(loaded, events)
         remember(streamId, next)
         return { ...next, events, from_version: result.from_version, duplicate: false } satisfies Executed<

@@ -67,8 +67,12 @@ layer(testAppLayer(), { excludeTestServices: true })("HTTP API contract", (it) =
     expect(app.fakeLlm.requests.length).toBe(1)
 
     app.fakeLlm.enqueue(slowReply(200, 20))
-    const slow = await call(app.url, "POST", `/api/sessions/${sessionId}/messages`, { content: "go slowly" })
+    const slowKey = { "content-type": "application/json", "idempotency-key": "k-2" }
+    const slow = await call(app.url, "POST", `/api/sessions/${sessionId}/messages`, { content: "go slowly" }, slowKey)
     expect(slow.status).toBe(202)
+    const repeat = await call(app.url, "POST", `/api/sessions/${sessionId}/messages`, { content: "go slowly" }, slowKey)
+    expect(repeat.status).toBe(202)
+    expect(repeat.json).toEqual(slow.json)
     expectError(await call(app.url, "POST", `/api/sessions/${sessionId}/messages`, { content: "more" }), 409, "session_busy")
     await pause(150)
     const cancelled = await call(app.url, "POST", `/api/sessions/${sessionId}/cancel`)
@@ -103,7 +107,13 @@ layer(testAppLayer(), { excludeTestServices: true })("HTTP API contract", (it) =
     expect(str(search.json, 0, "snippet")).toContain("<b>")
 
     const assistantId = str(done.json, "messages", 1, "id")
-    // fork: see the report (messages_pkey is the message id alone, so copied messages collide)
+    const fork = await call(app.url, "POST", `/api/sessions/${sessionId}/fork`, { message_id: assistantId })
+    expect(fork.status).toBe(201)
+    const forkId = str(fork.json, "session", "id")
+    expect(forkId).not.toBe(sessionId)
+    const forked = await call(app.url, "GET", `/api/sessions/${forkId}`)
+    expect(str(forked.json, "messages", 1, "content")).toBe("The zebra lives in stripes.ts")
+    expect(str(forked.json, "messages", 1, "id")).toBe(assistantId)
     const deleted = await call(app.url, "DELETE", `/api/sessions/${sessionId}/messages/${assistantId}`)
     expect(deleted.status).toBe(200)
     expect(at((await call(app.url, "GET", `/api/sessions/${sessionId}`)).json, "messages", 1)).toBeUndefined()
