@@ -467,6 +467,7 @@ const onSessionFrame = (f: SessionFrame) => {
 }
 
 const connectSession = (id: string) => {
+  let failures = 0
   sessionSocket?.close()
   sessionState = "connecting"
   renderConn()
@@ -489,6 +490,16 @@ const connectSession = (id: string) => {
     onState: (s) => {
       sessionState = s
       renderConn()
+      failures = s === "open" ? 0 : s === "closed" ? failures + 1 : failures
+      // A session that keeps refusing may be gone (deleted elsewhere): ask once in a while.
+      if (s === "closed" && failures % 4 === 3) {
+        api.session(id).catch((e: unknown) => {
+          if (e instanceof RequestError && e.status === 404 && currentId === id) {
+            toast("This session no longer exists.")
+            go(null)
+          }
+        })
+      }
     }
   })
 }

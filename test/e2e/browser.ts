@@ -36,6 +36,9 @@ export interface TestBrowser {
 
 /** Headless Debian Chromium; Playwright gives every launch a fresh temporary profile. */
 export const launchBrowser = async (): Promise<TestBrowser> => {
+  if (!fs.existsSync(CHROMIUM)) {
+    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium, or set CHROMIUM_PATH`)
+  }
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [

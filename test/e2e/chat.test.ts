@@ -81,6 +81,7 @@ describe("browser client (real Chromium, real app, fake LLM)", () => {
     const error = page.locator("#project-error")
     await error.waitFor({ state: "visible" })
     expect((await error.textContent())?.length ?? 0).toBeGreaterThan(5)
+    await screenshot(page, "add-project-refused")
 
     await addProject(page, projectDir)
     await expect(error.isVisible()).resolves.toBe(false)
@@ -132,6 +133,7 @@ describe("browser client (real Chromium, real app, fake LLM)", () => {
     await ask(page, "Talk for a long time")
     await expect.poll(async () => (await answerText(page)).length, { timeout: 10_000 }).toBeGreaterThan(20)
     await page.locator("#stop:not([hidden])").waitFor()
+    await screenshot(page, "streaming-desktop-light")
     await page.keyboard.press("Escape")
     await page.locator("article.msg-assistant[data-status=cancelled]").waitFor({ timeout: 10_000 })
     await page.locator(".status-cancelled").waitFor()
@@ -154,7 +156,7 @@ describe("browser client (real Chromium, real app, fake LLM)", () => {
       await page.reload()
       await page.locator(`article.msg-assistant`).last().waitFor()
       const sofar = await answerText(page)
-      expect(text.startsWith(sofar.replace(/▍$/, ""))).toBe(true)
+      expect(text.startsWith(sofar)).toBe(true)
       await page.waitForTimeout(250)
     }
     await page.locator("article.msg-assistant[data-status=complete]").last().waitFor({ timeout: 20_000 })

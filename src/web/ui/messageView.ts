@@ -39,6 +39,16 @@ const formatDuration = (ms: number): string => (ms < 1000 ? `${Math.round(ms)} m
 
 const compact = (n: number): string => (n >= 10000 ? `${(n / 1000).toFixed(1)}k` : String(n))
 
+/** The typing caret at the end of the text, inside the last paragraph or list item. */
+const appendCaret = (root: HTMLElement): void => {
+  let target: Element = root
+  while (target.lastElementChild !== null && !["PRE", "TABLE", "CODE", "A"].includes(target.lastElementChild.tagName)) {
+    target = target.lastElementChild
+  }
+  if (["UL", "OL", "HR", "BR", "IMG"].includes(target.tagName)) target = root
+  target.append(h("span.caret", { "aria-hidden": "true" }))
+}
+
 /** One message on screen; keeps its tool cards and reasoning panel (and their open state) across updates. */
 export class MessageNode {
   readonly el: HTMLElement
@@ -245,7 +255,7 @@ export class MessageNode {
       return
     }
     replaceChildren(this.bubble, renderMarkdown(m.content))
-    this.bubble.classList.toggle("cursor", streaming)
+    if (streaming) appendCaret(this.bubble)
     this.bubble.hidden = empty && !streaming
   }
 
