@@ -12,10 +12,10 @@ import { type ReplayFigure, runReplay } from "./figures/replay.ts"
 import { runWal, type WalFigure } from "./figures/wal.ts"
 import { type BenchCluster, startCluster } from "./lib/db.ts"
 import { machine } from "./lib/machine.ts"
-import { projectFolder, startApp, str } from "./lib/server.ts"
+import { type AppProcess, projectFolder, startApp, str } from "./lib/server.ts"
 import { cell, fmt } from "./lib/stats.ts"
 import { renderChart } from "./lib/svg.ts"
-import { startTimedLlm } from "./lib/timedLlm.ts"
+import { startTimedLlm, type TimedLlm } from "./lib/timedLlm.ts"
 
 const ROOT = path.resolve(import.meta.dirname, "..")
 const QUICK = process.env.BENCH_QUICK === "1"
@@ -65,38 +65,44 @@ interface Results {
   errors: Array<string>
 }
 
-const attempt = async <A>(results: Results, name: string, f: () => Promise<A>): Promise<A | undefined> => {
+const attempt = async <A>(results: Results, name: string, f: () => Promise<A>, context: () => string = () => ""): Promise<A | undefined> => {
   try {
     return await timed(name, f)
   } catch (e) {
-    const message = `${name}: ${e instanceof Error ? e.message : String(e)}`
+    const extra = context()
+    const message = `${name}: ${e instanceof Error ? e.message : String(e)}${extra === "" ? "" : ` (app process ${extra.replaceAll("\n", " ").slice(0, 600)})`}`
     results.errors.push(message)
     log(`FAILED ${message}`)
     return undefined
   }
 }
 
-const live = async (cluster: BenchCluster, results: Results) => {
+/** One app process per figure, so a figure starts from a clean process (and a clean RSS). */
+const withApp = async <A>(cluster: BenchCluster, results: Results, name: string, f: (app: AppProcess, db: string, llm: TimedLlm, projectId: string) => Promise<A>) => {
   const llm = await startTimedLlm()
   const folder = await projectFolder()
-  const db = await cluster.newDatabase("bench_live")
+  const db = await cluster.newDatabase(`bench_${name.replace(/\W+/g, "_").toLowerCase()}`)
   const app = await startApp(db, llm.url)
   try {
     const projectId = str(await app.api("POST", "/api/projects", { path: folder.root }), "id")
-    results.relay = await attempt(results, "1 relay latency", async () => {
-      const low = await runRelay(app, llm, projectId, { ...S.relay, levels: S.relay.levels.filter((n) => n < 200) }, log)
-      const high = S.relay.levels.includes(200)
-        ? await runRelay(app, llm, projectId, { ...S.relay, levels: [200], runs: S.relay.runsAt200 }, log)
-        : []
-      return [...low, ...high]
-    })
-    results.resume = await attempt(results, "4 resume", () => runResume(app, db, S.resume, log))
-    results.memory = await attempt(results, "7 memory", () => runMemory(app, llm, projectId, S.memory, log))
+    return await attempt(results, name, () => f(app, db, llm, projectId), () => app.output())
   } finally {
     await app.stop()
     await llm.close()
     await folder.remove()
   }
+}
+
+const live = async (cluster: BenchCluster, results: Results) => {
+  results.relay = await withApp(cluster, results, "1 relay latency", async (app, _db, llm, projectId) => {
+    const low = await runRelay(app, llm, projectId, { ...S.relay, levels: S.relay.levels.filter((n) => n < 200) }, log)
+    const high = S.relay.levels.includes(200)
+      ? await runRelay(app, llm, projectId, { ...S.relay, levels: [200], runs: S.relay.runsAt200 }, log)
+      : []
+    return [...low, ...high]
+  })
+  results.resume = await withApp(cluster, results, "4 resume", (app, db) => runResume(app, db, S.resume, log))
+  results.memory = await withApp(cluster, results, "7 memory", (app, _db, llm, projectId) => runMemory(app, llm, projectId, S.memory, log))
 }
 
 const main = async () => {
@@ -108,7 +114,7 @@ const main = async () => {
     results.wal = await attempt(results, "2 WAL", () => runWal(cluster, S.wal, log))
     results.replay = await attempt(results, "5 replay", () => runReplay(cluster, S.replay, log))
     results.grep = await attempt(results, "6 grep", () => runGrep({ ...S.grep, nodeModules: path.join(ROOT, "node_modules") }, log))
-    await attempt(results, "1/4/7 live (app process)", () => live(cluster, results))
+    await live(cluster, results)
   } finally {
     await cluster.close()
   }
@@ -217,7 +223,7 @@ const report = (m: ReturnType<typeof machine>, pgVersion: string, r: Results, to
   p("## 4. Resume: WebSocket reconnect to `caught_up`")
   p()
   if (r.resume) {
-    p(`A session of ${fmt(S.resume.events)} events (turns of user message, assistant start, 50 TextDeltas of 200 characters, completion) written straight into the log; a client connects to /api/ws/sessions/{id}?after=… and the clock stops at the \`caught_up\` frame. ${S.resume.samples} reconnects per case, one after another, on the app process above.`)
+    p(`A session of ${fmt(S.resume.events)} events (turns of user message, assistant start, 50 TextDeltas of 200 characters, completion) written straight into the log; a client connects to /api/ws/sessions/{id}?after=… and the clock stops at the \`caught_up\` frame. ${S.resume.samples} reconnects per case, one after another, on a fresh app process.`)
     p()
     p("| case | p50 (ms) | p99 (ms) | max (ms) |")
     p("|---|---:|---:|---:|")
@@ -261,7 +267,7 @@ const report = (m: ReturnType<typeof machine>, pgVersion: string, r: Results, to
   p()
   if (r.memory) {
     const x = r.memory
-    p(`Idle sockets: RSS of the app process (from /proc) before and 2 s after ${fmt(x.sockets)} session WebSockets (spread over ${S.memory.socketSessions} sessions) have caught up; ${S.memory.runs} runs. The app's RSS with no sockets: ${fmt(x.baselineMiB)} MiB.`)
+    p(`Idle sockets (a fresh app process): RSS of the app process (from /proc) before and 2 s after ${fmt(x.sockets)} session WebSockets (spread over ${S.memory.socketSessions} sessions) have caught up; ${S.memory.runs} runs. The app's RSS with no sockets: ${fmt(x.baselineMiB)} MiB.`)
     p()
     p(`| RSS per idle WebSocket | ${cell(x.perSocketKiB, "KiB")} |`)
     p("|---|---|")

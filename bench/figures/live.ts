@@ -61,6 +61,10 @@ const openSocket = (app: AppProcess, sessionId: string, query: string, onFrame: 
       }
       onFrame(frame)
     })
+    ws.on("close", (code, reason) => {
+      clearTimeout(timer)
+      reject(new Error(`socket closed before caught_up: ${code} ${reason.toString()}`))
+    })
     ws.on("error", (e) => {
       clearTimeout(timer)
       reject(e)

@@ -12,6 +12,8 @@ export interface AppProcess {
   /** POST/GET JSON against the API. */
   readonly api: (method: string, route: string, body?: unknown) => Promise<unknown>
   readonly stop: () => Promise<void>
+  /** The last few KB the process printed, and its exit code if it has exited. */
+  readonly output: () => string
 }
 
 /** The production entry point (src/main.ts) in its own process, on a database of the bench cluster. */
@@ -65,6 +67,7 @@ export const startApp = async (databaseUrl: string, llmUrl: string, extra: Reado
     wsUrl: `ws://127.0.0.1:${port}`,
     pid: child.pid ?? -1,
     api,
+    output: () => `${child.exitCode === null ? "running" : `exited ${child.exitCode}`}: ${output.slice(-1500)}`,
     stop: async () => {
       if (child.exitCode !== null) return
       const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()))
