@@ -19,10 +19,18 @@ const makeProjectDir = (): string => {
   return dir
 }
 
-const open = async (hash = ""): Promise<Page> => {
+/** CSP refusals and uncaught errors from every page: the last test expects none. */
+const problems: Array<string> = []
+const watchProblems = (page: Page, sink: Array<string> = problems) => {
+  page.on("pageerror", (e) => sink.push(`pageerror: ${String(e)}`))
+  page.on("console", (m) => {
+    if (/Content Security Policy/i.test(m.text())) sink.push(`csp: ${m.text()}`)
+  })
+}
+
+const open = async (hash = "", sink: Array<string> = problems): Promise<Page> => {
   const page = await tb.context.newPage()
-  const errors: Array<string> = []
-  page.on("pageerror", (e) => errors.push(String(e)))
+  watchProblems(page, sink)
   await page.goto(`${app.url}/${hash}`)
   await page.locator("#conn[data-state=open]").waitFor({ timeout: 10_000 })
   return page
@@ -169,6 +177,7 @@ describe("browser client (real Chromium, real app, fake LLM)", () => {
 
   it("survives the socket dropping again and again mid-answer: no lost or doubled text", async () => {
     const page = await tb.context.newPage()
+    watchProblems(page)
     let connections = 0
     let drops = 0
     await page.routeWebSocket(/\/api\/ws\/sessions\//, (ws) => {
@@ -200,7 +209,10 @@ describe("browser client (real Chromium, real app, fake LLM)", () => {
   })
 
   it("renders a hostile reply inert: no script runs, no handler fires, nothing loads from elsewhere", async () => {
-    const page = await open()
+    // The sanitiser parses the hostile HTML in an inert document, which inherits the page's CSP:
+    // Chromium logs (and blocks) the inline handler and styles there. Kept apart from `problems`.
+    const hostileProblems: Array<string> = []
+    const page = await open("", hostileProblems)
     const outside = watchOutsideRequests(page, app.url)
     await newSession(page, projectDir)
     const hostile = [
@@ -233,6 +245,7 @@ describe("browser client (real Chromium, real app, fake LLM)", () => {
       expect(l.rel).toContain("noreferrer")
     }
     expect(outside).toEqual([])
+    expect(hostileProblems.filter((p) => p.startsWith("pageerror"))).toEqual([])
     await screenshot(page, "hostile-reply")
     await page.close()
   })
@@ -380,5 +393,11 @@ describe("browser client (real Chromium, real app, fake LLM)", () => {
     }
     expect(sessionId.length).toBeGreaterThan(0)
     await page.close()
+  })
+
+  it("saw no CSP refusal and no uncaught error on any other page: the UI needs no inline script or style", async () => {
+    const res = await fetch(app.url)
+    expect(res.headers.get("content-security-policy")).toContain("default-src 'self'")
+    expect(problems).toEqual([])
   })
 })
