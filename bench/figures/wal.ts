@@ -85,6 +85,10 @@ export const runWal = async (
   const folder = await projectFolder()
   const oldUrl = await cluster.newDatabase("bench_wal_old")
   const points: Array<WalFigure["points"][number]> = []
+  // Nothing but the measured writes: autovacuum off while this figure runs (it would vacuum other
+  // figures' tables and write full-page images after our CHECKPOINTs).
+  await cluster.exec("ALTER SYSTEM SET autovacuum = off")
+  await cluster.exec("SELECT pg_reload_conf()")
   try {
     for (const intervalMs of options.intervalsMs) {
       const url = await cluster.newDatabase(`bench_wal_${intervalMs}`)
@@ -128,6 +132,8 @@ export const runWal = async (
       points, oldWay500: old500, defaultIntervalMs: options.defaultIntervalMs
     }
   } finally {
+    await cluster.exec("ALTER SYSTEM RESET autovacuum")
+    await cluster.exec("SELECT pg_reload_conf()")
     await llm.close()
     await folder.remove()
   }

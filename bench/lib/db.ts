@@ -18,6 +18,8 @@ export interface BenchCluster {
   /** Bytes of WAL between two positions (pg_wal_lsn_diff). */
   readonly walDiff: (to: string, from: string) => Promise<number>
   readonly serverVersion: string
+  /** Runs one statement as the cluster's superuser (settings, CHECKPOINT). */
+  readonly exec: (statement: string) => Promise<void>
   readonly close: () => Promise<void>
 }
 
@@ -41,6 +43,7 @@ export const startCluster = async (): Promise<BenchCluster> => {
     walDiff: async (to, from) =>
       Number((await query<{ d: string }>(`SELECT pg_wal_lsn_diff('${to}', '${from}')::text AS d`))[0].d),
     serverVersion: versionRows[0]?.server_version ?? "unknown",
+    exec: async (statement) => void (await query(statement)),
     close: async () => {
       await admin.dispose()
       await Effect.runPromise(Scope.close(scope, Exit.void))
