@@ -157,23 +157,29 @@ const tokPerSecond = (
   return secs > 0 && usage.completion_tokens > 0 ? usage.completion_tokens / secs : null
 }
 
-const terminate = (m: MessageView, status: MessageStatus, at: string | undefined): void => {
+/** Ends the message a terminal frame names (the streaming one if it names none), then records what else the frame says. */
+const end = (
+  c: ConversationView,
+  messageId: string | undefined,
+  status: MessageStatus,
+  at: string | undefined,
+  record: (m: MessageView) => void = () => undefined
+): Change => {
+  const m = find(c, messageId)
+  if (m === undefined) return { kind: "none" }
   m.status = status
   m.finishedAt = at ?? new Date().toISOString()
+  record(m)
+  return { kind: "message", id: m.id }
 }
 
 export const apply = (c: ConversationView, f: SessionFrame): Change => {
-  const persisted = f.version !== undefined
-  if (f.type !== "delta" && f.type !== "reasoning_delta") {
-    if (persisted && f.version !== undefined && f.version <= c.version) return { kind: "none" }
-  }
-  const bump = () => {
-    if (f.version !== undefined && f.version > c.version) c.version = f.version
-  }
+  if (f.type === "pong") return { kind: "none" }
+  if (f.type !== "delta" && f.type !== "reasoning_delta" && f.version !== undefined && f.version <= c.version) return { kind: "none" }
+  if (f.version !== undefined && f.version > c.version) c.version = f.version
   switch (f.type) {
     case "delta":
     case "reasoning_delta": {
-      bump()
       const m = c.messages.find((x) => x.id === f.message_id)
       if (m === undefined) return f.version !== undefined ? { kind: "none" } : { kind: "gap" }
       const field = f.type === "delta" ? "content" : "reasoning"
@@ -184,7 +190,6 @@ export const apply = (c: ConversationView, f: SessionFrame): Change => {
       return { kind: "message", id: m.id }
     }
     case "message_started": {
-      bump()
       if (c.messages.some((m) => m.id === f.message_id)) return { kind: "none" }
       if (f.role === "user") {
         c.messages.push({ ...emptyAssistant(f.message_id, null, f.at ?? null), role: "user", content: f.content, status: "complete" })
@@ -194,85 +199,58 @@ export const apply = (c: ConversationView, f: SessionFrame): Change => {
       return { kind: "structure" }
     }
     case "tool_call": {
-      bump()
       const m = find(c, f.message_id)
       if (m === undefined) return { kind: "none" }
       if (!m.tools.some((t) => t.id === f.tool_call_id)) m.tools.push({ id: f.tool_call_id, name: f.name, args: f.args, result: null })
       return { kind: "message", id: m.id }
     }
     case "tool_result": {
-      bump()
       const t = findTool(c, f.message_id, f.tool_call_id)
       if (t === undefined) return { kind: "none" }
       t.result = { tool_call_id: f.tool_call_id, output: f.output, truncated: f.truncated, error: f.error }
       const owner = c.messages.find((m) => m.tools.includes(t))
       return owner ? { kind: "message", id: owner.id } : { kind: "none" }
     }
-    case "message_complete": {
-      bump()
-      const m = find(c, f.message_id)
-      if (m === undefined) return { kind: "none" }
-      terminate(m, "complete", f.at)
-      m.usage = f.usage ?? m.usage
-      m.tokens = f.usage ? tokensUsed(f.usage) : m.tokens
-      m.ctxUsed = f.ctx?.used ?? f.ctx_used ?? m.ctxUsed
-      m.ctxMax = f.ctx?.max ?? f.ctx_max ?? m.ctxMax
-      m.timings = f.timings ?? m.timings
-      m.tokPerS = tokPerSecond(m.usage, m.timings, m.startedAt, m.finishedAt)
-      return { kind: "message", id: m.id }
-    }
-    case "message_failed": {
-      bump()
-      const m = find(c, f.message_id)
-      if (m === undefined) return { kind: "none" }
-      terminate(m, "failed", f.at)
-      m.error = f.error ?? { code: "failed", message: "The answer failed." }
-      return { kind: "message", id: m.id }
-    }
-    case "message_cancelled": {
-      bump()
-      const m = find(c, f.message_id)
-      if (m === undefined) return { kind: "none" }
-      terminate(m, "cancelled", f.at)
-      return { kind: "message", id: m.id }
-    }
-    case "message_interrupted": {
-      bump()
-      const m = find(c, f.message_id)
-      if (m === undefined) return { kind: "none" }
-      terminate(m, "interrupted", f.at)
-      m.reason = f.reason ?? null
-      return { kind: "message", id: m.id }
-    }
+    case "message_complete":
+      return end(c, f.message_id, "complete", f.at, (m) => {
+        m.usage = f.usage ?? m.usage
+        m.tokens = f.usage ? tokensUsed(f.usage) : m.tokens
+        m.ctxUsed = f.ctx?.used ?? f.ctx_used ?? m.ctxUsed
+        m.ctxMax = f.ctx?.max ?? f.ctx_max ?? m.ctxMax
+        m.timings = f.timings ?? m.timings
+        m.tokPerS = tokPerSecond(m.usage, m.timings, m.startedAt, m.finishedAt)
+      })
+    case "message_failed":
+      return end(c, f.message_id, "failed", f.at, (m) => {
+        m.error = f.error ?? { code: "failed", message: "The answer failed." }
+      })
+    case "message_cancelled":
+      return end(c, f.message_id, "cancelled", f.at)
+    case "message_interrupted":
+      return end(c, f.message_id, "interrupted", f.at, (m) => {
+        m.reason = f.reason ?? null
+      })
     case "messages_deleted": {
-      bump()
       const gone = new Set(f.message_ids)
       c.messages = c.messages.filter((m) => !gone.has(m.id))
       return { kind: "structure" }
     }
     case "session_renamed":
-      bump()
       c.name = f.name
       return { kind: "session" }
     case "session_updated":
-      bump()
       if (f.model !== undefined) c.model = f.model ?? ""
       if (f.system_prompt !== undefined) c.systemPrompt = f.system_prompt
       if (f.name !== undefined) c.name = f.name
       return { kind: "session" }
     case "session_deleted":
-      bump()
       return { kind: "session" }
     case "messages_copied": {
-      bump()
       const known = new Set(c.messages.map((m) => m.id))
       c.messages.push(...f.messages.filter((m) => !known.has(m.id)).map(fromMessage))
       return { kind: "structure" }
     }
     case "caught_up":
-      bump()
-      return { kind: "none" }
-    case "pong":
       return { kind: "none" }
   }
 }
