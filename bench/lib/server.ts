@@ -36,8 +36,8 @@ export const startApp = async (databaseUrl: string, llmUrl: string, extra: Reado
     stdio: ["ignore", "pipe", "pipe"]
   })
   let output = ""
-  child.stdout?.on("data", (b: Buffer) => void (output = (output + b.toString()).slice(-4000)))
-  child.stderr?.on("data", (b: Buffer) => void (output = (output + b.toString()).slice(-4000)))
+  child.stdout?.on("data", (b: Buffer) => void (output = (output + b.toString()).slice(-20000)))
+  child.stderr?.on("data", (b: Buffer) => void (output = (output + b.toString()).slice(-20000)))
   const url = `http://127.0.0.1:${port}`
   const started = Date.now()
   for (;;) {
@@ -67,7 +67,7 @@ export const startApp = async (databaseUrl: string, llmUrl: string, extra: Reado
     wsUrl: `ws://127.0.0.1:${port}`,
     pid: child.pid ?? -1,
     api,
-    output: () => `${child.exitCode === null ? "running" : `exited ${child.exitCode}`}: ${output.slice(-1500)}`,
+    output: () => `${child.exitCode === null ? "running" : `exited ${child.exitCode}`}: ${output.slice(-15000)}`,
     stop: async () => {
       if (child.exitCode !== null) return
       const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()))
