@@ -1,6 +1,8 @@
 import { h, replaceChildren } from "../lib/dom.ts"
-import type { MessageView, ToolView } from "../model/session.ts"
-import { renderCode, renderMarkdown } from "./markdown.ts"
+import type { MessageView } from "../model/session.ts"
+import { renderMarkdown } from "./markdown.ts"
+import { messageStats } from "./messageStats.ts"
+import { toolCard } from "./toolCard.ts"
 
 export type MessageAction = "copy" | "regenerate" | "edit" | "delete" | "fork"
 
@@ -11,33 +13,6 @@ export interface MessageCallbacks {
 
 /** Markdown is re-rendered from the whole text at most this often while a message streams. */
 const RENDER_EVERY_MS = 90
-
-const prettyArgs = (args: string): { text: string; lang: string } => {
-  try {
-    const value: unknown = JSON.parse(args)
-    return { text: JSON.stringify(value, null, 2), lang: "json" }
-  } catch {
-    return { text: args, lang: "" }
-  }
-}
-
-const shortArgs = (args: string): string => {
-  try {
-    const value: unknown = JSON.parse(args)
-    if (typeof value === "object" && value !== null && !Array.isArray(value)) {
-      return Object.entries(value)
-        .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
-        .join(" ")
-    }
-  } catch {
-    // fall through: raw text
-  }
-  return args
-}
-
-const formatDuration = (ms: number): string => (ms < 1000 ? `${Math.round(ms)} ms` : ms < 60000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60000)}m ${Math.round((ms % 60000) / 1000)}s`)
-
-const compact = (n: number): string => (n >= 10000 ? `${(n / 1000).toFixed(1)}k` : String(n))
 
 /** The typing caret at the end of the text, inside the last paragraph or list item. */
 const appendCaret = (root: HTMLElement): void => {
@@ -126,42 +101,11 @@ export class MessageNode {
       const key = JSON.stringify([t.name, t.args, t.result])
       const known = this.toolNodes.get(t.id)
       if (known && known.key === key) continue
-      const el = this.toolCard(t, known?.el.open ?? false)
+      const el = toolCard(t, this.m.status === "streaming", known?.el.open ?? false)
       if (known) known.el.replaceWith(el)
       else this.tools.append(el)
       this.toolNodes.set(t.id, { el, key })
     }
-  }
-
-  private toolCard(t: ToolView, open: boolean): HTMLDetailsElement {
-    const running = t.result === null && this.m.status === "streaming"
-    const error = t.result?.error
-    const args = prettyArgs(t.args)
-    const card = h(
-      `details.tool${error ? ".tool-error" : ""}`,
-      { "data-tool": t.name, "data-tool-id": t.id },
-      h(
-        "summary",
-        null,
-        h("span.tool-name", null, t.name),
-        h("span.tool-args", { title: t.args }, shortArgs(t.args)),
-        running ? h("span.badge.run", null, "running") : null,
-        t.result === null && !running ? h("span.badge", null, "no result") : null,
-        t.result?.truncated ? h("span.badge.warn", null, "truncated") : null,
-        error ? h("span.badge.err", null, "error") : null
-      ),
-      h(
-        "div.tool-body",
-        null,
-        h("h4", null, "Arguments"),
-        renderCode(args.text, args.lang),
-        t.result !== null ? h("h4", null, error ? "Error" : "Result") : null,
-        t.result !== null ? renderCode(error ? `${error}${t.result.output ? `\n\n${t.result.output}` : ""}` : t.result.output || "(empty)", "") : null,
-        t.result?.truncated ? h("p.muted", null, "The output was cut at the tool's size limit.") : null
-      )
-    )
-    card.open = open
-    return card
   }
 
   private renderStatus(): void {
@@ -180,30 +124,7 @@ export class MessageNode {
   }
 
   private renderFoot(): void {
-    const m = this.m
-    const parts: Array<Node> = []
-    if (m.role === "assistant" && m.status !== "streaming") {
-      if (m.model) parts.push(h("span", { title: "Model" }, m.model))
-      if (m.tokens !== null) parts.push(h("span", { title: "Tokens used (prompt + completion)" }, `${compact(m.tokens)} tokens`))
-      if (m.tokPerS !== null) parts.push(h("span", { title: "Generation speed" }, `${m.tokPerS.toFixed(1)} tok/s`))
-      if (m.startedAt && m.finishedAt) {
-        const ms = new Date(m.finishedAt).getTime() - new Date(m.startedAt).getTime()
-        if (ms >= 0) parts.push(h("span", { title: "Duration" }, formatDuration(ms)))
-      }
-      if (m.ctxUsed !== null && m.ctxMax !== null && m.ctxMax > 0) {
-        const ratio = Math.min(1, m.ctxUsed / m.ctxMax)
-        const fill = h(`span.ctx-fill${ratio > 0.95 ? ".full" : ratio > 0.8 ? ".high" : ""}`)
-        fill.style.width = `${(ratio * 100).toFixed(1)}%`
-        parts.push(
-          h(
-            "span.ctx",
-            { title: `Context: ${m.ctxUsed} of ${m.ctxMax} tokens` },
-            h("span.ctx-bar", { role: "meter", "aria-valuemin": 0, "aria-valuemax": m.ctxMax, "aria-valuenow": m.ctxUsed, "aria-label": "Context used" }, fill),
-            `${compact(m.ctxUsed)} / ${compact(m.ctxMax)}`
-          )
-        )
-      } else if (m.ctxUsed !== null) parts.push(h("span", { title: "Context used" }, `ctx ${compact(m.ctxUsed)}`))
-    }
+    const parts = messageStats(this.m)
     replaceChildren(this.actions, ...this.actionButtons())
     replaceChildren(this.foot, ...parts, this.cb !== null ? this.actions : null)
     this.foot.hidden = parts.length === 0 && this.cb === null
