@@ -279,6 +279,7 @@ const report = (m: ReturnType<typeof machine>, pgVersion: string, r: Results, to
     p("|---:|---:|")
     for (const s of x.samples) p(`| ${s.second} | ${fmt(s.rssMiB)} |`)
     p()
+    if (x.streamingError !== undefined) p(`**The streaming span ended early:** ${x.streamingError}\n`)
   } else p("_Not measured in this run._\n")
 
   p("## Sizes and budget")

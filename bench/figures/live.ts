@@ -36,6 +36,8 @@ export interface MemoryFigure {
   readonly streamingSessions: number
   readonly streamingSeconds: number
   readonly samples: ReadonlyArray<{ readonly second: number; readonly rssMiB: number }>
+  /** Set when the streaming span ended early (the app exited, a request failed). */
+  readonly streamingError?: string
 }
 
 interface Frame {
@@ -255,23 +257,32 @@ export const runMemory = async (
     return (after - before) / options.sockets / 1024
   })
 
-  const sessionIds = await createSessions(app, projectId, options.streamingSessions)
-  const tokens = Math.ceil(options.streamingSeconds * options.tokensPerSecond) + 50
-  llm.setPlan({ count: tokens, intervalMs: 1000 / options.tokensPerSecond, chunk: (r, i) => `tok${r}x${i} ` })
-  const sockets = await pool(sessionIds, 32, (id) => openSocket(app, id, "", () => {}))
-  const samples: Array<{ second: number; rssMiB: number }> = [{ second: 0, rssMiB: (await rssOf(app.pid)) / 1024 ** 2 }]
-  const started = performance.now()
-  await pool(sessionIds, 32, (id) => app.api("POST", `/api/sessions/${id}/messages`, { content: "Stream for a while." }))
-  while ((performance.now() - started) / 1000 < options.streamingSeconds) {
-    await sleep(10_000)
-    const second = Math.round((performance.now() - started) / 1000)
-    samples.push({ second, rssMiB: (await rssOf(app.pid)) / 1024 ** 2 })
-    log(`  ${options.streamingSessions} streaming sessions, ${second} s: RSS ${samples[samples.length - 1].rssMiB.toFixed(0)} MiB`)
+  const samples: Array<{ second: number; rssMiB: number }> = []
+  let streamingError: string | undefined
+  const sockets: Array<WebSocket> = []
+  try {
+    const sessionIds = await createSessions(app, projectId, options.streamingSessions)
+    const tokens = Math.ceil(options.streamingSeconds * options.tokensPerSecond) + 50
+    llm.setPlan({ count: tokens, intervalMs: 1000 / options.tokensPerSecond, chunk: (r, i) => `tok${r}x${i} ` })
+    sockets.push(...(await pool(sessionIds, 32, (id) => openSocket(app, id, "", () => {}))))
+    samples.push({ second: 0, rssMiB: (await rssOf(app.pid)) / 1024 ** 2 })
+    const started = performance.now()
+    await pool(sessionIds, 32, (id) => app.api("POST", `/api/sessions/${id}/messages`, { content: "Stream for a while." }))
+    while ((performance.now() - started) / 1000 < options.streamingSeconds) {
+      await sleep(10_000)
+      const second = Math.round((performance.now() - started) / 1000)
+      samples.push({ second, rssMiB: (await rssOf(app.pid)) / 1024 ** 2 })
+      log(`  ${options.streamingSessions} streaming sessions, ${second} s: RSS ${samples[samples.length - 1].rssMiB.toFixed(0)} MiB`)
+    }
+    await pool(sessionIds, 32, (id) => app.api("POST", `/api/sessions/${id}/cancel`))
+  } catch (e) {
+    streamingError = `${e instanceof Error ? e.message : String(e)}; app process ${app.output().split("\n")[0].slice(0, 200)}`
+    log(`  streaming span ended early: ${streamingError}`)
   }
-  await pool(sessionIds, 32, (id) => app.api("POST", `/api/sessions/${id}/cancel`))
   await closeAll(sockets)
   return {
     sockets: options.sockets, perSocketKiB: spread(perSocket), baselineMiB: baseline / 1024 ** 2,
-    streamingSessions: options.streamingSessions, streamingSeconds: options.streamingSeconds, samples
+    streamingSessions: options.streamingSessions, streamingSeconds: options.streamingSeconds, samples,
+    ...(streamingError === undefined ? {} : { streamingError })
   }
 }
