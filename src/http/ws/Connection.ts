@@ -12,10 +12,19 @@ export interface ConnectionLimits {
   readonly pingMs: number
 }
 
+/** A client that takes nothing of its backlog for this long is cut off. */
+const BACKLOG_STALL_MS = 30_000
+
 /** An accepted WebSocket: JSON frames out, parsed JSON frames in, and its end. */
 export interface Connection {
   /** Sends one frame; false once the socket is closed or was cut off for reading too slowly. */
   readonly send: (frame: unknown) => Effect.Effect<boolean>
+  /**
+   * Sends one frame of a backlog (the log a client asked for), waiting while the unsent buffer is
+   * half full instead of cutting the client off; false once the socket is closed, or when the
+   * client read nothing for `stallMs`.
+   */
+  readonly sendPaced: (frame: unknown) => Effect.Effect<boolean>
   readonly close: (code: number, reason: string) => Effect.Effect<void>
   /** Parsed JSON frames from the client (invalid JSON closes the socket with 1007). */
   readonly incoming: Queue.Dequeue<unknown>
@@ -83,8 +92,26 @@ export const makeAcceptor = (limits: ConnectionLimits) =>
             ws.send(JSON.stringify(frame))
             return true
           })
+        const sendPaced = (frame: unknown): Effect.Effect<boolean> =>
+          Effect.gen(function* () {
+            let progressAt = Date.now()
+            let lowest = ws.bufferedAmount
+            while (ws.readyState === WebSocket.OPEN && ws.bufferedAmount > limits.bufferLimit / 2) {
+              if (ws.bufferedAmount < lowest) {
+                lowest = ws.bufferedAmount
+                progressAt = Date.now()
+              } else if (Date.now() - progressAt > BACKLOG_STALL_MS) {
+                cutOff(1008, "the client is not reading its backlog")
+                return false
+              }
+              yield* Effect.sleep("5 millis")
+            }
+            if (ws.readyState !== WebSocket.OPEN) return false
+            ws.send(JSON.stringify(frame))
+            return true
+          })
         const close = (code: number, reason: string) => Effect.sync(() => cutOff(code, reason))
-        return { send, close, incoming, closed }
+        return { send, sendPaced, close, incoming, closed }
       })
   )
 

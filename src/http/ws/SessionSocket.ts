@@ -50,6 +50,11 @@ export const streamSession = (conn: Connection, sessionId: SessionId, params: Re
     }
 
     let version = params.after
+    // The backlog (log and in-flight text) is paced by what the client reads; live frames are not:
+    // a client that stops reading them is cut off and resumes on reconnect.
+    let backlog = true
+    const emit = (frame: unknown) => (backlog ? conn.sendPaced(frame) : conn.send(frame))
+
     /** Sends the new part of a delta; false when the socket is gone or a gap needs a resync. */
     const sendPiece = (piece: DeltaPiece, stamp?: number) =>
       Effect.gen(function* () {
@@ -59,7 +64,7 @@ export const streamSession = (conn: Connection, sessionId: SessionId, params: Re
           return false
         }
         if (next.content === "" && stamp === undefined) return true
-        return yield* conn.send({
+        return yield* emit({
           type: deltaType(piece.kind), ...(stamp === undefined ? {} : { version: stamp }),
           message_id: piece.message_id, offset: next.offset, content: next.content
         })
@@ -78,7 +83,7 @@ export const streamSession = (conn: Connection, sessionId: SessionId, params: Re
             stored.stream_version
           )
         const frame = persistedFrame(event, stored.stream_version)
-        return frame === undefined ? true : yield* conn.send(frame)
+        return frame === undefined ? true : yield* emit(frame)
       })
 
     const sendLive = (d: LiveDelta) => sendPiece({ message_id: d.message_id, kind: d.kind, offset: d.offset, text: d.text })
@@ -89,7 +94,8 @@ export const streamSession = (conn: Connection, sessionId: SessionId, params: Re
       if (!(yield* sendPiece({ message_id, kind: "reasoning", offset: 0, text: reasoning }))) return
       if (!(yield* sendPiece({ message_id, kind: "text", offset: 0, text }))) return
     }
-    if (!(yield* conn.send({ type: "caught_up", version }))) return
+    if (!(yield* emit({ type: "caught_up", version }))) return
+    backlog = false
 
     yield* Effect.forkScoped(
       live.overflowed.pipe(

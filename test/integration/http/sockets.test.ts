@@ -50,6 +50,15 @@ layer(testAppLayer({ env: { BOOCODE_WS_BUFFER_LIMIT: "65536", BOOCODE_FLUSH_CHAR
     expect(str(detail.json, "messages", 1, "content").length).toBe(reply.length)
     stuck.ws.resume()
     expect([1008, 1006]).toContain(await stuck.closed)
+    // A backlog far over the unsent-buffer limit is paced by the reader, not cut off.
+    const late = await open(`${app.wsUrl}/api/ws/sessions/${slow.sessionId}`)
+    await late.waitFor(isType("caught_up"), 30_000)
+    const replayed = late.frames
+      .filter((f) => isType("delta")(f) && at(f, "message_id") === str(detail.json, "messages", 1, "id"))
+      .map((f) => str(f, "content"))
+      .join("")
+    expect(replayed).toBe(reply)
+    late.ws.close()
     app.fakeLlm.enqueue(textReply("still fine"))
     await call(app.url, "POST", `/api/sessions/${other.sessionId}/messages`, { content: "hello" })
     await healthy.waitFor(isType("message_complete"), 20_000)
