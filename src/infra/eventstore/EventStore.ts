@@ -83,11 +83,14 @@ const make = Effect.gen(function* () {
     Effect.gen(function* () {
       if (input.events.length === 0) return yield* Effect.dieMessage("append called with no events")
       const events = input.events.map((e) => ({ ...e, event_id: e.event_id ?? randomUUID() }))
-      const result = yield* callAppend(input, events).pipe(
+      const inline = input.inline
+      // Without read models to update, the one statement is the whole (atomic) append: one round trip.
+      if (inline === undefined) return yield* callAppend(input, events)
+      return yield* callAppend(input, events).pipe(
         Effect.tap((result) =>
-          result.duplicate || input.inline === undefined
+          result.duplicate
             ? Effect.void
-            : input.inline(
+            : inline(
                 events.map((e, i) => ({
                   stream_id: input.streamId,
                   stream_version: result.from_version + i,
@@ -100,7 +103,6 @@ const make = Effect.gen(function* () {
         ),
         sql.withTransaction
       )
-      return result
     }).pipe(
       Effect.catchIf(
         (e): e is SqlError.SqlError => e instanceof SqlError.SqlError,

@@ -11,6 +11,8 @@ export interface AggregateSpec<Id extends string, State, Event extends { readonl
   readonly decide: (command: Command, state: State) => Either.Either<ReadonlyArray<Event>, Error>
   /** Applies one event to the read models, inside the append's transaction. */
   readonly project: (sql: SqlClient.SqlClient, streamId: string, event: Event, version: number) => Effect.Effect<unknown, unknown>
+  /** Events that change no read-model row (delta batches): an append of only these skips the projection. */
+  readonly leavesReadModels?: (event: Event) => boolean
   /** Deterministic ids for events whose retried append must not double (delta batches). */
   readonly eventId?: (event: Event) => string | undefined
 }

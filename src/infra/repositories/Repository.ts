@@ -109,10 +109,12 @@ export const makeRepository = <Id extends string, State, Event extends { readonl
           expectedVersion: loaded.version,
           events: events.map((event, i) => ({ type: event._tag, data: encoded[i], event_id: spec.eventId?.(event) })),
           command: key,
-          inline: (appended) =>
-            Effect.forEach(appended, (a, i) => spec.project(sql, streamId, events[i], a.stream_version), {
-              discard: true
-            }).pipe(Effect.orDie)
+          inline: events.every((e) => spec.leavesReadModels?.(e) === true)
+            ? undefined
+            : (appended) =>
+              Effect.forEach(appended, (a, i) => spec.project(sql, streamId, events[i], a.stream_version), {
+                discard: true
+              }).pipe(Effect.orDie)
         })
         if (result.duplicate) return yield* replayDuplicate(id, result)
         const next = foldFrom(loaded, events)

@@ -21,7 +21,8 @@ const make = makeRepository<SessionId, SessionState, SessionEvent, SessionEventE
   evolve: SessionDecider.evolve,
   decide: SessionDecider.decide,
   project: sessionProjection,
-  eventId: deltaEventId
+  eventId: deltaEventId,
+  leavesReadModels: (event) => event._tag === "TextDelta" || event._tag === "ReasoningDelta"
 })
 
 export class SessionRepository extends Context.Tag("SessionRepository")<
