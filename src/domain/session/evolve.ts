@@ -14,11 +14,18 @@ const newMessage = (
   started_at: at, finished_at: null, ...fields
 })
 
+/** Replaces one message; searched from the end, where the streaming one almost always is. */
 const updateMessage = (
   state: SessionState,
   id: MessageId,
   f: (m: MessageSnapshot) => MessageSnapshot
-): ReadonlyArray<MessageSnapshot> => state.messages.map((m) => (m.id === id ? f(m) : m))
+): ReadonlyArray<MessageSnapshot> => {
+  const index = state.messages.findLastIndex((m) => m.id === id)
+  if (index < 0) return state.messages
+  const next = state.messages.slice()
+  next[index] = f(state.messages[index])
+  return next
+}
 
 /** Ends the open message: clears open_message_id when it is that message. */
 const finish = (
