@@ -1,7 +1,7 @@
 import { PgClient } from "@effect/sql-pg"
+import { openSessionOn } from "../../test/support/openSession.ts"
 import { ConfigProvider, Effect, Layer, ManagedRuntime, Redacted, Schedule } from "effect"
 import { AppServicesLive } from "../../src/app/AppServices.ts"
-import { ProjectService } from "../../src/app/projects/ProjectService.ts"
 import { SessionService } from "../../src/app/sessions/SessionService.ts"
 import type { MessageId, SessionId } from "../../src/domain/index.ts"
 import { runMigrations } from "../../src/infra/db/Migrations.ts"
@@ -20,17 +20,7 @@ export const engineRuntime = (databaseUrl: string, settings: Readonly<Record<str
     )
   )
 
-export const newSession = (root: string) =>
-  Effect.gen(function* () {
-    const projects = yield* ProjectService
-    const sessions = yield* SessionService
-    const project = yield* projects.add({ path: root })
-    if (project.project_id === null) return yield* Effect.dieMessage("project has no id")
-    const session = yield* sessions.create({ project_id: project.project_id })
-    const sessionId = session.state.session_id
-    if (sessionId === null) return yield* Effect.dieMessage("session has no id")
-    return sessionId
-  })
+export const newSession = (root: string) => Effect.map(openSessionOn(root), ({ sessionId }) => sessionId)
 
 /** Polls until the message has left "streaming". */
 export const waitForEnd = (sessionId: SessionId, messageId: MessageId) =>

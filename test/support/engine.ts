@@ -3,12 +3,12 @@ import * as fs from "node:fs/promises"
 import * as os from "node:os"
 import * as path from "node:path"
 import { AppServicesLive } from "../../src/app/AppServices.ts"
-import { ProjectService } from "../../src/app/projects/ProjectService.ts"
 import { SessionService } from "../../src/app/sessions/SessionService.ts"
 import type { MessageSnapshot, SessionId } from "../../src/domain/index.ts"
 import { EventStore } from "../../src/infra/eventstore/EventStore.ts"
 import { streamIdOfSession } from "../../src/domain/index.ts"
 import { acquireFakeLlm, FakeLlmServer } from "./fakeLlm/index.ts"
+import { openSessionOn } from "./openSession.ts"
 import { TestDatabaseLive } from "./testDatabase.ts"
 
 /** Settings that keep the engine quick under test; a test may override any of them. */
@@ -56,14 +56,8 @@ export const makeProjectTree = Effect.acquireRelease(
 /** A project on a fresh folder and a session on it. */
 export const newSession = Effect.gen(function* () {
   const root = yield* makeProjectTree
-  const projects = yield* ProjectService
-  const sessions = yield* SessionService
-  const project = yield* projects.add({ path: root })
-  if (project.project_id === null) return yield* Effect.dieMessage("project has no id")
-  const session = yield* sessions.create({ project_id: project.project_id })
-  const sessionId = session.state.session_id
-  if (sessionId === null) return yield* Effect.dieMessage("session has no id")
-  return { root, sessionId, projectId: project.project_id }
+  const { projectId, sessionId } = yield* openSessionOn(root)
+  return { root, sessionId, projectId }
 })
 
 /** Waits until the message has left "streaming" and returns it. */

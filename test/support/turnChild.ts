@@ -9,10 +9,10 @@
  * runs until a signal (do not import this file: it runs on load): NodeRuntime.runMain interrupts the main fiber on SIGTERM/SIGINT, which
  * closes the layers, so the running turn records itself as interrupted before the process exits (0).
  */
+import { openSessionOn } from "./openSession.ts"
 import { NodeRuntime } from "@effect/platform-node"
 import { Effect, Layer } from "effect"
 import { AppServicesLive } from "../../src/app/AppServices.ts"
-import { ProjectService } from "../../src/app/projects/ProjectService.ts"
 import { SessionService } from "../../src/app/sessions/SessionService.ts"
 import { DatabaseLive } from "../../src/infra/db/Database.ts"
 import { MigrationsLive } from "../../src/infra/db/Migrations.ts"
@@ -22,19 +22,14 @@ const Live = AppServicesLive.pipe(Layer.provideMerge(MigrationsLive.pipe(Layer.p
 const program = Effect.gen(function* () {
   const root = process.env.TURN_CHILD_PROJECT
   if (root === undefined || root === "") return yield* Effect.dieMessage("TURN_CHILD_PROJECT is not set")
-  const projects = yield* ProjectService
   const sessions = yield* SessionService
-  const project = yield* projects.add({ path: root })
-  if (project.project_id === null) return yield* Effect.dieMessage("project has no id")
-  const session = yield* sessions.create({ project_id: project.project_id })
-  const sessionId = session.state.session_id
-  if (sessionId === null) return yield* Effect.dieMessage("session has no id")
+  const { projectId, sessionId } = yield* openSessionOn(root)
   const posted = yield* sessions.postMessage(sessionId, process.env.TURN_CHILD_MESSAGE ?? "Tell me a long story")
   process.stdout.write(
     `${JSON.stringify({
       turn_child: "started",
       session_id: sessionId,
-      project_id: project.project_id,
+      project_id: projectId,
       message_id: posted.assistant_message_id
     })}\n`
   )
