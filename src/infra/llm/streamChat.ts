@@ -27,7 +27,9 @@ const handleEvent = (state: Ref.Ref<StreamState>, event: Sse.Event) =>
       return []
     }
     if (data === "") return []
-    const error = parseErrorBody(data)
+    // Only a frame with an `error` key can be an error envelope; trying every delta as one would
+    // build (and throw away) a parse error per token.
+    const error = data.includes('"error"') ? parseErrorBody(data) : null
     if (error !== null) return yield* streamError(error, data)
     const frame = decodeChunk(data)
     if (Either.isLeft(frame)) {
