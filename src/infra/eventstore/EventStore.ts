@@ -66,7 +66,7 @@ const make = Effect.gen(function* () {
         actual: Number(pg.detail ?? "0"),
         message: pg.message ?? "version conflict"
       })
-    // Two appenders racing to create a stream, or to reuse an event id: also a conflict.
+    // Two appenders racing to create a stream: also a conflict.
     if (pg.code === "23505")
       return new ConcurrencyConflict({
         stream_id: input.streamId,
