@@ -13,10 +13,16 @@ export class InsecureBind extends Schema.TaggedError<InsecureBind>()("InsecureBi
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"])
 const sha = (s: string) => createHash("sha256").update(s).digest()
 
-const make = Effect.gen(function* () {
+/** Refuses a bind beyond loopback without a token; run before anything else starts. */
+export const checkBind = Effect.gen(function* () {
   const config = yield* SecurityConfig
   const { host } = yield* ServerConfig
   if (!LOOPBACK.has(host) && Option.isNone(config.token)) return yield* new InsecureBind({ host })
+})
+
+const make = Effect.gen(function* () {
+  const config = yield* SecurityConfig
+  yield* checkBind
   const server = yield* HttpServer.HttpServer
   const port = server.address._tag === "TcpAddress" ? server.address.port : 0
   const names = ["localhost", "127.0.0.1", "[::1]", ...config.allowedHosts]
