@@ -23,7 +23,7 @@ export const cleanTitle = (raw: string): string => {
 
 /**
  * After the first full exchange, a short completion without tools names the session, unless
- * the user named it. Best effort: any failure leaves the name as it is.
+ * the user named it. Best effort: a failure leaves the name unchanged.
  */
 export const autoName = (
   sessions: typeof SessionRepository.Service,
