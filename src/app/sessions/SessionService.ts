@@ -1,7 +1,7 @@
 import { Context, Effect, Layer, Option } from "effect"
 import { randomUUID } from "node:crypto"
 import {
-  MessageId, ProjectId, ProjectNotFound, SessionId, SessionNotFound, type SessionState
+  MessageId, ProjectId, ProjectNotFound, SessionId, SessionNotFound
 } from "../../domain/index.ts"
 import type { CommandKey } from "../../infra/eventstore/model.ts"
 import { ProjectRepository } from "../../infra/repositories/ProjectRepository.ts"
@@ -191,8 +191,6 @@ const make = Effect.gen(function* () {
 
   return { get, create, update, remove, postMessage, cancel, regenerate, edit, deleteFrom, fork, stateAt }
 })
-
-export type SessionView = { readonly state: SessionState; readonly version: number }
 
 export class SessionService extends Context.Tag("SessionService")<SessionService, Effect.Effect.Success<typeof make>>() {
   static readonly layer = Layer.effect(SessionService, make)

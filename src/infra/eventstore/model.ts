@@ -18,7 +18,7 @@ export type StoredEvent = typeof StoredEvent.Type
 export interface NewEvent {
   readonly type: string
   readonly data: unknown
-  /** Deterministic ids make a retried append of the same batch fail instead of doubling it. */
+  /** Not unique-indexed: what stops a retried batch from doubling is the expected version. */
   readonly event_id?: string
   readonly metadata?: Record<string, unknown>
 }

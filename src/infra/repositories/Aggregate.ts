@@ -13,6 +13,6 @@ export interface AggregateSpec<Id extends string, State, Event extends { readonl
   readonly project: (sql: SqlClient.SqlClient, streamId: string, event: Event, version: number) => Effect.Effect<unknown, unknown>
   /** Events that change no read-model row (delta batches): an append of only these skips the projection. */
   readonly leavesReadModels?: (event: Event) => boolean
-  /** Deterministic ids for events whose retried append must not double (delta batches). */
+  /** Deterministic ids (delta batches): a retried batch keeps its id; its expected version keeps it from doubling. */
   readonly eventId?: (event: Event) => string | undefined
 }
