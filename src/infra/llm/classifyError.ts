@@ -1,6 +1,6 @@
 import { Either, Schema } from "effect"
 import { LlmContextOverflow, LlmHttpError, LlmStreamError, LlmUnreachable } from "./LlmError.ts"
-import { ErrorEnvelope, type ErrorObject } from "./wireSchemas.ts"
+import { ErrorEnvelope, ErrorObject } from "./wireSchemas.ts"
 
 const OVERFLOW = /exceed_context_size|context_length_exceeded|context length|context size|maximum context|context window|too many tokens/i
 const LOADING = /loading model|model is loading|loading/i
@@ -21,6 +21,9 @@ const snippet = (text: string): string => {
 
 const describe = (error: ErrorObject | null, body: string): string =>
   error?.message ? error.message : snippet(body) || "(empty body)"
+
+/** The server's own message from an error body, else a bounded snippet of the body. */
+export const describeBody = (body: string): string => describe(parseErrorBody(body), body)
 
 export const isOverflow = (error: ErrorObject | null, body: string): boolean =>
   OVERFLOW.test(`${error?.type ?? ""} ${error?.code ?? ""} ${error?.message ?? ""}`) || OVERFLOW.test(body)
@@ -44,6 +47,19 @@ export const httpStatusError = (status: number, body: string): LlmHttpError | Ll
   const error = parseErrorBody(body)
   if ((status === 400 || status === 413 || status === 500) && isOverflow(error, body)) return overflowError(error, body)
   return new LlmHttpError({ status, message: `the LLM server answered HTTP ${status}: ${describe(error, body)}` })
+}
+
+const decodeErrorObject = Schema.decodeUnknownEither(Schema.parseJson(ErrorObject))
+
+/**
+ * An SSE event named `error` (or llama.cpp's old `error: {...}` line): its data may be an error
+ * envelope, a bare error object, or plain text, which then becomes the message (bounded).
+ */
+export const errorEvent = (data: string): LlmStreamError | LlmContextOverflow => {
+  const error = parseErrorBody(data) ?? Either.getOrNull(decodeErrorObject(data))
+  return isOverflow(error, data)
+    ? overflowError(error, data)
+    : new LlmStreamError({ message: `the LLM server reported an error: ${describe(error, data)}` })
 }
 
 /** An error object received where a completion was expected (an SSE frame, a 200 body). */

@@ -1,14 +1,16 @@
-import { Duration, Effect, Option, Ref, Stream } from "effect"
+import { Chunk, Duration, Effect, Option, Ref, Stream } from "effect"
 import { LlmTimeout } from "./LlmError.ts"
 
 const seconds = (d: Duration.Duration) => Math.round(Duration.toMillis(d) / 100) / 10
+
+const NOT_PROGRESS = "keep-alive comments such as `: ping` do not count"
 
 export const firstByteTimeout = (url: string, limit: Duration.Duration) =>
   new LlmTimeout({
     phase: "first_byte",
     seconds: seconds(limit),
-    message: `the LLM server at ${url} sent nothing for ${seconds(limit)} s after the request ` +
-      `(LLM_FIRST_BYTE_TIMEOUT_MS); the model may still be loading or the prompt is very long`
+    message: `the LLM server at ${url} sent no answer data for ${seconds(limit)} s after the request ` +
+      `(LLM_FIRST_BYTE_TIMEOUT_MS; ${NOT_PROGRESS}); the model may still be loading or the prompt is very long`
   })
 
 export const idleTimeout = (url: string, limit: Duration.Duration) =>
@@ -16,7 +18,7 @@ export const idleTimeout = (url: string, limit: Duration.Duration) =>
     phase: "idle",
     seconds: seconds(limit),
     message: `the LLM server at ${url} stopped sending for ${seconds(limit)} s in the middle of the answer ` +
-      `(LLM_IDLE_TIMEOUT_MS)`
+      `(LLM_IDLE_TIMEOUT_MS; ${NOT_PROGRESS})`
   })
 
 export const connectTimeout = (url: string, limit: Duration.Duration) =>
@@ -27,8 +29,9 @@ export const connectTimeout = (url: string, limit: Duration.Duration) =>
   })
 
 /**
- * Bounds the wait for each chunk: `first` for the first one, `idle` for every later gap.
- * Comments such as `: ping` are bytes too, so keep-alives reset the idle clock.
+ * Bounds the wait for each element: `first` for the first one, `idle` for every later gap.
+ * Applied to parsed events, so SSE comments (`: ping`) are not progress; empty chunks are pulled
+ * through under the same deadline.
  */
 export const withPhaseTimeouts = <A, E, R>(
   stream: Stream.Stream<A, E, R>,
@@ -36,10 +39,11 @@ export const withPhaseTimeouts = <A, E, R>(
 ): Stream.Stream<A, E | LlmTimeout, R> =>
   Stream.unwrapScoped(Effect.gen(function*() {
     const pull = yield* Stream.toPull(stream)
+    const nonEmpty: typeof pull = Effect.flatMap(pull, (chunk) => (Chunk.isEmpty(chunk) ? nonEmpty : Effect.succeed(chunk)))
     const started = yield* Ref.make(false)
     const next = Effect.gen(function*() {
       const isStarted = yield* Ref.get(started)
-      const chunk = yield* pull.pipe(
+      const chunk = yield* nonEmpty.pipe(
         Effect.timeoutFail({
           duration: isStarted ? options.idle : options.first,
           onTimeout: () =>
@@ -48,7 +52,7 @@ export const withPhaseTimeouts = <A, E, R>(
             )
         })
       )
-      if (chunk.length > 0) yield* Ref.set(started, true)
+      yield* Ref.set(started, true)
       return chunk
     })
     return Stream.repeatEffectChunkOption(next)

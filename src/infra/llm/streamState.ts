@@ -1,5 +1,6 @@
 import { Either } from "effect"
 import { LlmEvent, type Usage } from "./LlmEvent.ts"
+import { type LoadingPhase, nextLoadingPhase } from "./llamaSwapLoading.ts"
 import { addToolCallDelta, emptyToolCalls, finishToolCalls, type ToolCallAccumulator } from "./toolCallAccumulator.ts"
 import type { CompletionChunk } from "./wireSchemas.ts"
 
@@ -10,6 +11,9 @@ export interface StreamState {
   readonly usage: Usage | null
   readonly timings: Readonly<Record<string, number>> | null
   readonly done: boolean
+  readonly loading: LoadingPhase
+  /** llama-swap's loading progress (kept out of the answer), bounded, for the log. */
+  readonly loadingNote: string
 }
 
 export const initialStreamState: StreamState = {
@@ -17,19 +21,28 @@ export const initialStreamState: StreamState = {
   finishReason: null,
   usage: null,
   timings: null,
-  done: false
+  done: false,
+  loading: "start",
+  loadingNote: ""
 }
+
+const MAX_NOTE = 300
 
 const numbersOnly = (record: Readonly<Record<string, unknown>>): Record<string, number> =>
   Object.fromEntries(
     Object.entries(record).flatMap(([k, v]) => (typeof v === "number" && Number.isFinite(v) ? [[k, v]] : []))
   )
 
-/** Folds one decoded chunk into the state and returns the deltas it carries. */
+/** Folds one decoded chunk into the state and returns the deltas it carries (none for llama-swap's loading progress). */
 export const applyChunk = (
   state: StreamState,
   chunk: CompletionChunk
 ): readonly [StreamState, ReadonlyArray<LlmEvent>] => {
+  const loading = nextLoadingPhase(state.loading, chunk)
+  if (loading.progress !== null) {
+    const loadingNote = (state.loadingNote + loading.progress).slice(0, MAX_NOTE)
+    return [{ ...state, loading: loading.phase, loadingNote }, []]
+  }
   const events: Array<LlmEvent> = []
   let { finishReason, toolCalls } = state
   for (const choice of chunk.choices ?? []) {
@@ -48,7 +61,7 @@ export const applyChunk = (
     }
     : state.usage
   const timings = chunk.timings ? numbersOnly(chunk.timings) : state.timings
-  return [{ ...state, toolCalls, finishReason, usage, timings }, events]
+  return [{ ...state, toolCalls, finishReason, usage, timings, loading: loading.phase }, events]
 }
 
 /**

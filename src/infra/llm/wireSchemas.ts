@@ -22,6 +22,8 @@ export const Delta = Schema.Struct({
 })
 
 export const Choice = Schema.Struct({
+  /** Only its presence is read (see llamaSwapLoading.ts): any type is accepted. */
+  index: opt(Schema.Unknown),
   delta: opt(Delta),
   /** Non-streamed answers (a JSON body on a 200) carry `message` instead of `delta`. */
   message: opt(Delta),
@@ -50,6 +52,9 @@ export const ErrorEnvelope = Schema.Struct({
 export type ErrorEnvelope = typeof ErrorEnvelope.Type
 
 export const CompletionChunk = Schema.Struct({
+  /** Only their presence is read (see llamaSwapLoading.ts): any type is accepted. */
+  id: opt(Schema.Unknown),
+  object: opt(Schema.Unknown),
   choices: opt(Schema.Array(Choice)),
   usage: opt(Usage),
   timings: opt(Schema.Record({ key: Schema.String, value: Schema.Unknown }))
