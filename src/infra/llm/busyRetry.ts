@@ -39,15 +39,16 @@ export const busyFromResponse = (status: number, body: string, retryAfterHeader:
 /** What to tell the user once the retries are spent. */
 const givenUp = (url: string, config: LlmConfig, busy: UpstreamBusy): LlmModelLoading | LlmHttpError => {
   const said = describeBody(busy.body)
+  const retries = `${config.loadingRetries} ${config.loadingRetries === 1 ? "retry" : "retries"}`
   return isLoading(busy.status, busy.body)
     ? new LlmModelLoading({
-      message: `the LLM server at ${url} is still loading the model after ${config.loadingRetries} retries; ` +
+      message: `the LLM server at ${url} is still loading the model after ${retries}; ` +
         `try again in a moment. Server said: ${said}`
     })
     : new LlmHttpError({
       status: busy.status,
-      message: `the LLM server at ${url} was busy (HTTP ${busy.status}) and still was after ${config.loadingRetries} ` +
-        `retries (LLM_LOADING_RETRIES); try again in a moment. Server said: ${said}`
+      message: `the LLM server at ${url} was busy (HTTP ${busy.status}) and still was after ${retries} ` +
+        `(LLM_LOADING_RETRIES); try again in a moment. Server said: ${said}`
     })
 }
 

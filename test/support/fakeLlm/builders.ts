@@ -190,3 +190,43 @@ export const slowReply = (pieces: number, delayMs: number): Script => ({
     ...closing("stop")
   ]
 })
+
+/** `count` keep-alive comments, `everyMs` apart. */
+export const pings = (count: number, everyMs: number): Array<Step> =>
+  Array.from({ length: count }, (): Array<Step> => [{ raw: ": ping\n\n" }, { delayMs: everyMs }]).flat()
+
+/** Some text (none by default), then only keep-alive comments, then the end without [DONE]. */
+export const textThenPings = (text: string, count: number, everyMs: number): Script => ({
+  steps: [...(text === "" ? [] : [delta({ role: "assistant", content: null }), ...textSteps(text)]), ...pings(count, everyMs)]
+})
+
+/** Old llama.cpp: an error as a bare `error: {...}` line (no `data:`) on a 200 event stream. */
+export const llamaCppErrorLine = (textBefore: string, message: string, type = "server_error"): Script => ({
+  steps: [...textSteps(textBefore), { raw: `error: ${JSON.stringify({ code: 500, message, type })}\n\n` }]
+})
+
+/** An `event: error` frame whose data is plain text, not JSON. */
+export const errorEventText = (textBefore: string, text: string): Script => ({
+  steps: [...textSteps(textBefore), { raw: `event: error\ndata: ${text}\n\n` }]
+})
+
+/** A 503 from an overloaded server or a proxy, with Retry-After when given. */
+export const busy503 = (message: string, retryAfter?: string): Script => ({
+  status: 503,
+  headers: { "content-type": "application/json", ...(retryAfter !== undefined ? { "retry-after": retryAfter } : {}) },
+  body: JSON.stringify({ error: { code: 503, message, type: "unavailable_error" } }),
+  steps: []
+})
+
+/** A bare chunk as llama-swap writes its loading progress: no id, object, index or finish_reason. */
+export const bareReasoning = (text: string): Step => ({ chunk: { choices: [{ delta: { reasoning_content: text } }] } })
+
+/** llama-swap with sendLoadingState: its loading progress (banner, model, dots, Done!), then `reply`. */
+export const llamaSwapLoading = (model: string, reply: Script): Script => ({
+  ...reply,
+  steps: [
+    ...["━━━━━", "\n", "llama-swap loading model: ", model, "\n", ".", ".", "\n", "Done! (1.52s)", "\n", "━━━━━", "\n", " ", "\n"]
+      .map(bareReasoning),
+    ...reply.steps
+  ]
+})

@@ -9,6 +9,8 @@ export interface RecordedRequest {
   /** Parsed JSON when the body is JSON, else the raw text. */
   readonly body: unknown
   readonly headers: IncomingHttpHeaders
+  /** Date.now() when the request arrived. */
+  readonly receivedAt: number
 }
 
 export interface FakeModel {
@@ -141,9 +143,10 @@ export const startFakeLlm = async (): Promise<FakeLlm> => {
 
   const server = createServer((req, res) => {
     void (async () => {
+      const receivedAt = Date.now()
       const text = await readBody(req)
       const path = (req.url ?? "/").split("?")[0]
-      const recorded: RecordedRequest = { method: req.method ?? "GET", path, body: parseMaybeJson(text), headers: req.headers }
+      const recorded: RecordedRequest = { method: req.method ?? "GET", path, body: parseMaybeJson(text), headers: req.headers, receivedAt }
       allRequests.push(recorded)
       if (req.method === "POST" && path === "/v1/chat/completions") {
         requests.push(recorded)
