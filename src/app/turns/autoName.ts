@@ -2,6 +2,7 @@ import { Effect, Stream } from "effect"
 import type { SessionId } from "../../domain/index.ts"
 import type { LlmClient } from "../../infra/llm/index.ts"
 import type { SessionRepository } from "../../infra/repositories/SessionRepository.ts"
+import { toStorable } from "../../domain/storableText.ts"
 import { nowIso } from "../now.ts"
 
 const MAX_NAME = 60
@@ -52,7 +53,7 @@ export const autoName = (
         ]
       })
       .pipe(Stream.runForEach((event) => Effect.sync(() => { if (event._tag === "TextDelta") reply += event.text })))
-    const name = cleanTitle(reply)
+    const name = cleanTitle(toStorable(reply))
     if (name === "") return
     const at = yield* nowIso
     yield* sessions.execute(sessionId, () => ({ _tag: "RenameSession", session_id: sessionId, name, by: "auto", at }))

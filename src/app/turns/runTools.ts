@@ -1,4 +1,5 @@
 import { Duration, Effect, Either, Schema } from "effect"
+import { toStorable } from "../../domain/storableText.ts"
 import { canonicalJson } from "../../infra/eventstore/canonicalJson.ts"
 import type { Tools } from "../../infra/tools/Tools.ts"
 import type { ToolOutcome } from "../../infra/tools/Tools.ts"
@@ -8,6 +9,12 @@ export interface PlannedCall {
   readonly name: string
   readonly args: string
 }
+
+const storableOutcome = (outcome: ToolOutcome): ToolOutcome => ({
+  ...outcome,
+  output: toStorable(outcome.output),
+  error: outcome.error === null ? null : toStorable(outcome.error)
+})
 
 /** Runs the calls of one round concurrently (bounded), each under a time limit; never fails. */
 export const runTools = (
@@ -29,7 +36,8 @@ export const runTools = (
           }),
           onSuccess: (outcome) => outcome
         }),
-        Effect.map((outcome) => ({ call, outcome }))
+        // Postgres cannot store a NUL or a lone surrogate: what the log keeps is what the model reads back.
+        Effect.map((outcome) => ({ call, outcome: storableOutcome(outcome) }))
       ),
     { concurrency: options.concurrency }
   )

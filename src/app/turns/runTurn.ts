@@ -1,16 +1,19 @@
-import { Cause, Effect, Exit, Schedule, Stream } from "effect"
+import { Cause, Effect, Exit, Stream } from "effect"
 import { type MessageId, type SessionId, ToolCallId } from "../../domain/index.ts"
 import type { LlmClient, Usage } from "../../infra/llm/index.ts"
 import type { LiveHub } from "../../infra/live/LiveHub.ts"
 import type { ProjectRepository } from "../../infra/repositories/ProjectRepository.ts"
 import type { SessionRepository } from "../../infra/repositories/SessionRepository.ts"
 import type { Tools } from "../../infra/tools/Tools.ts"
+import { makeStorableStream, toStorable } from "../../domain/storableText.ts"
 import { nowIso } from "../now.ts"
 import { basePrompt, fitToContext, historyMessages, type Round, roundMessages } from "./buildPrompt.ts"
 import { type DeltaBatcher, makeDeltaBatcher } from "./DeltaBatcher.ts"
 import { makeIdAllocator, makeRepeatGuard, runTools, toolMessageContent } from "./runTools.ts"
 import type { TurnConfig } from "./TurnConfig.ts"
 import { TurnFailure } from "./TurnFailure.ts"
+import { makeTurnEnd, type StopReason } from "./turnEnd.ts"
+import { typedStorageFailures } from "./storageFailure.ts"
 
 export interface TurnDeps {
   readonly sessions: typeof SessionRepository.Service
@@ -21,8 +24,7 @@ export interface TurnDeps {
   readonly config: TurnConfig
 }
 
-/** How a turn that was interrupted is recorded: a user's cancel, or the server stopping. */
-export type StopReason = "cancel" | "shutdown"
+export type { StopReason }
 
 /** Tokens kept free for the answer when fitting the prompt into the context. */
 const ANSWER_RESERVE = 1024
@@ -45,27 +47,39 @@ const streamCompletion = (
     let text = ""
     let calls: Completion["calls"] = []
     let finish: Pick<Completion, "finish_reason" | "usage" | "timings"> = { finish_reason: "stop", usage: null, timings: null }
-    // The live readers and the log see the same pieces: buffering and publishing happen together.
-    const live = (kind: "text" | "reasoning", piece: string) =>
-      batcher.add(kind, piece, (offset) =>
-        deps.hub.publish({ session_id: ids.sessionId, message_id: ids.messageId, kind, offset, text: piece })
-      )
+    // What Postgres cannot store becomes U+FFFD here, where the text enters the turn, so the live
+    // readers and the log see the same pieces: buffering and publishing happen together.
+    const storable = { text: makeStorableStream(), reasoning: makeStorableStream() }
+    const publish = (kind: "text" | "reasoning", piece: string) => (offset: number) =>
+      deps.hub.publish({ session_id: ids.sessionId, message_id: ids.messageId, kind, offset, text: piece })
+    const live = (kind: "text" | "reasoning", piece: string) => {
+      if (piece === "") return Effect.void
+      if (kind === "text") text += piece
+      return batcher.add(kind, piece, publish(kind, piece))
+    }
+    // A high surrogate held back for its pair when no pair came: kept as U+FFFD whatever ended the stream.
+    const releaseHeld = Effect.forEach(["reasoning", "text"] as const, (kind) => {
+      const piece = storable[kind].end()
+      if (piece === "") return Effect.void
+      if (kind === "text") text += piece
+      return batcher.buffer(kind, piece, publish(kind, piece))
+    })
     yield* deps.llm.streamChat(request).pipe(
       Stream.runForEach((event) => {
         switch (event._tag) {
           case "TextDelta":
-            text += event.text
-            return live("text", event.text)
+            return live("text", storable.text.push(event.text))
           case "ReasoningDelta":
-            return live("reasoning", event.text)
+            return live("reasoning", storable.reasoning.push(event.text))
           case "ToolCalls":
-            calls = event.calls
+            calls = event.calls.map((c) => ({ id: toStorable(c.id), name: toStorable(c.name), arguments: toStorable(c.arguments) }))
             return Effect.void
           case "Finished":
-            finish = event
+            finish = { ...event, finish_reason: toStorable(event.finish_reason) }
             return Effect.void
         }
-      })
+      }),
+      Effect.ensuring(releaseHeld)
     )
     const completion: Completion = { text, calls, ...finish }
     return completion
@@ -86,25 +100,8 @@ export const runTurn = (deps: TurnDeps, sessionId: SessionId, messageId: Message
     yield* Effect.addFinalizer(() => hub.end(sessionId))
 
     const append = (command: Parameters<typeof sessions.execute>[1]) =>
-      sessions.execute(sessionId, command).pipe(Effect.asVoid)
-
-    const close = (exit: Exit.Exit<void, unknown>) =>
-      Effect.gen(function* () {
-        yield* batcher.flush.pipe(Effect.catchAllCause((cause) => Effect.logError("final flush failed", cause)))
-        const at = yield* nowIso
-        if (Exit.isSuccess(exit)) return
-        if (Exit.isInterrupted(exit)) {
-          return yield* stopReason() === "cancel"
-            ? append(() => ({ _tag: "CancelMessage", session_id: sessionId, message_id: messageId, at }))
-            : append(() => ({
-              _tag: "InterruptMessage", session_id: sessionId, message_id: messageId, at,
-              reason: "the server stopped while this answer was being written"
-            }))
-        }
-        const failure = Exit.isFailure(exit) ? describeFailure(exit.cause) : { code: "internal", message: "unknown" }
-        yield* Effect.logWarning(`turn ${messageId} failed: ${failure.code}: ${failure.message}`)
-        yield* append(() => ({ _tag: "FailMessage", session_id: sessionId, message_id: messageId, error: failure, at }))
-      }).pipe(Effect.catchAllCause((cause) => Effect.logError(`could not record the end of turn ${messageId}`, cause)))
+      typedStorageFailures(sessions.execute(sessionId, command)).pipe(Effect.asVoid)
+    const end = makeTurnEnd(sessions, sessionId, messageId, batcher)
 
     const system = [basePrompt(project.name, project.path), state.system_prompt.trim()].filter((s) => s !== "").join("\n\n")
     const history = historyMessages(state.messages.slice(0, index))
@@ -178,20 +175,12 @@ export const runTurn = (deps: TurnDeps, sessionId: SessionId, messageId: Message
       }
     })
 
-    yield* Effect.forkScoped(batcher.flush.pipe(Effect.repeat(Schedule.spaced(config.flushInterval)), Effect.delay(config.flushInterval)))
-    // A failure is recorded by `close`; only defects and interruptions go further.
-    yield* loop.pipe(Effect.onExit(close), Effect.catchAll(() => Effect.void))
+    // The periodic flush runs beside the loop: when it cannot store the text, the loop (and with it
+    // the upstream request) stops, and the end is recorded with what was kept.
+    const periodicFlush = batcher.flush.pipe(Effect.delay(config.flushInterval), Effect.forever)
+    const exit = yield* Effect.raceFirst(loop, periodicFlush).pipe(
+      Effect.onInterrupt(() => Effect.suspend(() => end.stopped(stopReason()))),
+      Effect.exit
+    )
+    if (Exit.isFailure(exit) && !Cause.isInterruptedOnly(exit.cause)) yield* end.failed(exit.cause)
   }).pipe(Effect.scoped, Effect.withSpan("TurnRunner.run", { attributes: { session: sessionId, message: messageId } }))
-
-const describeFailure = (cause: Cause.Cause<unknown>) => {
-  const failure = Cause.failureOption(cause)
-  if (failure._tag === "Some") {
-    const error = failure.value
-    const tag = typeof error === "object" && error !== null && "_tag" in error ? String(error._tag) : "error"
-    const message = typeof error === "object" && error !== null && "message" in error ? String(error.message) : String(error)
-    const code = error instanceof TurnFailure ? error.code : tag
-    return { code, message }
-  }
-  return { code: "internal", message: `internal error: ${Cause.pretty(cause).split("\n")[0]}` }
-}
-
