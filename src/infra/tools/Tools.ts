@@ -1,4 +1,5 @@
-import { Config, Context, Effect, JSONSchema, Layer, ParseResult, Schema } from "effect"
+import { Config, Context, Effect, JSONSchema, Layer, Schema } from "effect"
+import { argumentIssues, argumentsPreview } from "./ArgSchemas.ts"
 import { FindFilesArgs, findFiles, findFilesDescription } from "./FindFiles.ts"
 import { capBytes, count, note } from "./Format.ts"
 import { GrepArgs, grep, grepDescription } from "./Grep.ts"
@@ -41,13 +42,16 @@ const parameters = <A, I>(schema: Schema.Schema<A, I>): object => {
 }
 
 const defineTool = <A, I>(name: string, description: string, schema: Schema.Schema<A, I>, run: ToolRun<A>): AnyTool => {
-  const decode = Schema.decodeUnknown(Schema.parseJson(schema))
+  const decode = Schema.decodeUnknown(Schema.parseJson(schema), { errors: "all" })
   return {
     definition: { name, description, parameters: parameters(schema) },
     run: (context, argsJson) =>
       Effect.gen(function* () {
         const args = yield* decode(argsJson.trim() === "" ? "{}" : argsJson).pipe(
-          Effect.mapError((error) => ({ message: `invalid arguments for ${name}: ${ParseResult.TreeFormatter.formatErrorSync(error)}` }))
+          Effect.mapError((error) => ({
+            message: `invalid arguments for ${name}: ${argumentIssues(error)}\n` +
+              `arguments received: ${argumentsPreview(argsJson)}`
+          }))
         )
         return yield* run(context, args)
       })
