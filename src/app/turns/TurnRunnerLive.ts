@@ -1,4 +1,4 @@
-import { Effect, FiberMap, FiberSet, Layer } from "effect"
+import { Duration, Effect, Fiber, FiberMap, FiberSet, Layer, Option } from "effect"
 import type { MessageId, SessionId } from "../../domain/index.ts"
 import { LlmClient } from "../../infra/llm/index.ts"
 import { LiveHub } from "../../infra/live/LiveHub.ts"
@@ -11,6 +11,8 @@ import { recoverOpenTurns } from "./recoverOpenTurns.ts"
 import { runTurn, type TurnDeps } from "./runTurn.ts"
 import { TurnConfig } from "./TurnConfig.ts"
 import { TurnRunner } from "./TurnRunner.ts"
+
+const PREVIOUS_TURN_GRACE = Duration.seconds(5)
 
 /**
  * One fiber per session's turn in a FiberMap: closing the layer (SIGTERM) interrupts every turn,
@@ -33,17 +35,24 @@ export const TurnRunnerLive = Layer.scoped(
     const turns = yield* FiberMap.make<SessionId>()
     const cancelling = new Set<SessionId>()
 
+    const run = (sessionId: SessionId, messageId: MessageId) =>
+      runTurn(deps, sessionId, messageId, () => (cancelling.has(sessionId) ? "cancel" : "shutdown")).pipe(
+        Effect.tap(() => (deps.config.autoName ? FiberSet.run(naming, autoName(deps.sessions, deps.llm, sessionId)) : Effect.void)),
+        Effect.catchAllCause((cause) => Effect.logError(`turn ${messageId} ended abnormally`, cause)),
+        Effect.ensuring(Effect.sync(() => cancelling.delete(sessionId)))
+      )
+
+    // The log let this message start, so the session's previous turn has recorded its end; its fiber
+    // may still be closing (or retrying a write the database already took): let it finish first.
     const start = (sessionId: SessionId, messageId: MessageId) =>
-      FiberMap.run(
-        turns,
-        sessionId,
-        runTurn(deps, sessionId, messageId, () => (cancelling.has(sessionId) ? "cancel" : "shutdown")).pipe(
-          Effect.tap(() => (deps.config.autoName ? FiberSet.run(naming, autoName(deps.sessions, deps.llm, sessionId)) : Effect.void)),
-          Effect.catchAllCause((cause) => Effect.logError(`turn ${messageId} ended abnormally`, cause)),
-          Effect.ensuring(Effect.sync(() => cancelling.delete(sessionId)))
-        ),
-        { onlyIfMissing: true }
-      ).pipe(Effect.asVoid)
+      Effect.gen(function* () {
+        const previous = yield* Effect.option(FiberMap.get(turns, sessionId))
+        if (Option.isSome(previous)) {
+          const finished = yield* Fiber.await(previous.value).pipe(Effect.timeout(PREVIOUS_TURN_GRACE), Effect.option)
+          if (Option.isNone(finished)) yield* Effect.logWarning(`session ${sessionId}: stopping a turn that outlived its message`)
+        }
+        yield* FiberMap.run(turns, sessionId, run(sessionId, messageId))
+      })
 
     const cancel = (sessionId: SessionId) =>
       Effect.gen(function* () {

@@ -1,96 +1,12 @@
-import { PgClient } from "@effect/sql-pg"
 import { expect, layer } from "@effect/vitest"
-import { Effect, Layer, Option, Redacted, Schema } from "effect"
-import { type ChildProcess, spawn } from "node:child_process"
-import * as path from "node:path"
-import { fileURLToPath } from "node:url"
-import { AppServicesLive } from "../../../src/app/AppServices.ts"
+import { Effect } from "effect"
 import { SessionService } from "../../../src/app/sessions/SessionService.ts"
-import { MessageId, SessionId, streamIdOfSession } from "../../../src/domain/index.ts"
+import { streamIdOfSession } from "../../../src/domain/index.ts"
 import { EventStore } from "../../../src/infra/eventstore/EventStore.ts"
-import { engineSettings, loggedText, makeProjectTree, waitForEnd } from "../../support/engine.ts"
-import { FakeLlmServer, fakeLlmLayer, slowReply, textReply } from "../../support/fakeLlm/index.ts"
-import { freshDatabaseUrl } from "../../support/testDatabase.ts"
-import { eventually, slowReplyText } from "./helpers.ts"
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..")
-const childScript = path.join(repoRoot, "test/support/turnChild.ts")
-
-const Started = Schema.parseJson(
-  Schema.Struct({ turn_child: Schema.Literal("started"), session_id: SessionId, message_id: MessageId })
-)
-
-interface Child {
-  readonly process: ChildProcess
-  readonly output: () => string
-  readonly exited: Promise<{ readonly code: number | null; readonly signal: NodeJS.Signals | null }>
-}
-
-/** The engine in a child process (test/support/turnChild.ts); killed with SIGKILL if still alive at the end. */
-const spawnChild = (env: Readonly<Record<string, string>>) =>
-  Effect.acquireRelease(
-    Effect.sync((): Child => {
-      const child = spawn(process.execPath, ["--import", "tsx", childScript], {
-        cwd: repoRoot,
-        env: { ...process.env, BOOCODE_FLUSH_INTERVAL: "100 millis", BOOCODE_AUTO_NAME: "false", ...env },
-        stdio: ["ignore", "pipe", "pipe"]
-      })
-      let output = ""
-      child.stdout?.on("data", (b: Buffer) => (output += b.toString("utf8")))
-      child.stderr?.on("data", (b: Buffer) => (output += b.toString("utf8")))
-      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-        child.on("exit", (code, signal) => resolve({ code, signal }))
-      )
-      return { process: child, output: () => output, exited }
-    }),
-    (child) =>
-      Effect.promise(async () => {
-        if (child.process.exitCode === null && child.process.signalCode === null) {
-          child.process.kill("SIGKILL")
-          await child.exited
-        }
-      })
-  )
-
-/** The ids the child prints once its message is posted. */
-const startedLine = (child: Child) =>
-  eventually(
-    Effect.sync(() =>
-      Option.firstSomeOf(child.output().split("\n").map((line) => Schema.decodeUnknownOption(Started)(line.trim())))
-    ),
-    "the child to post its message",
-    "30 seconds"
-  ).pipe(Effect.tapError(() => Effect.logError(`child output:\n${child.output()}`)))
-
-const exitOf = (child: Child) =>
-  Effect.promise(() => child.exited).pipe(
-    Effect.timeoutFail({ duration: "15 seconds", onTimeout: () => new Error(`child did not exit:\n${child.output()}`) })
-  )
-
-/** Only the event store over the database: reads the log without starting the engine (and its recovery). */
-const readerLayer = (url: string) => EventStore.layer.pipe(Layer.provide(PgClient.layer({ url: Redacted.make(url), maxConnections: 2 })))
-
-/** The whole engine over an existing database: starting it runs recoverOpenTurns. */
-const engineOn = (url: string, llmUrl: string) =>
-  AppServicesLive.pipe(
-    Layer.provideMerge(PgClient.layer({ url: Redacted.make(url), maxConnections: 10 })),
-    Layer.provide(Layer.setConfigProvider(engineSettings(llmUrl)))
-  )
-
-/** Starts a child on a fresh database, waits until some of its answer is in the log. */
-const childMidTurn = Effect.gen(function* () {
-  const fake = yield* FakeLlmServer
-  const url = yield* freshDatabaseUrl
-  const root = yield* makeProjectTree
-  fake.enqueue(slowReply(300, 25))
-  const child = yield* spawnChild({ DATABASE_URL: url, LLM_BASE_URL: fake.url, TURN_CHILD_PROJECT: root })
-  const ids = yield* startedLine(child)
-  const persisted = yield* eventually(
-    Effect.map(loggedText(ids.session_id, ids.message_id), (text) => (text.length >= 20 ? Option.some(text) : Option.none())),
-    "text in the log"
-  ).pipe(Effect.provide(readerLayer(url)))
-  return { fake, url, child, ids, persisted }
-})
+import { loggedText, waitForEnd } from "../../support/engine.ts"
+import { fakeLlmLayer, textReply } from "../../support/fakeLlm/index.ts"
+import { childMidTurn, engineOn, exitOf, readerLayer } from "./child.ts"
+import { slowReplyText } from "./helpers.ts"
 
 const isTerminal = (type: string) =>
   ["AssistantMessageCompleted", "AssistantMessageFailed", "AssistantMessageCancelled", "AssistantMessageInterrupted"].includes(type)
