@@ -7,8 +7,9 @@ export interface LlmConfig {
   readonly connectTimeout: Duration.Duration
   readonly firstByteTimeout: Duration.Duration
   readonly idleTimeout: Duration.Duration
+  /** Retries while the server answers 503 or 429 (loading a model, busy, swapping). */
   readonly loadingRetries: number
-  /** First wait between "Loading model" retries; doubles each time, capped at 10 s. */
+  /** First wait between those retries when the server sends no Retry-After; doubles each time, capped at 10 s. */
   readonly loadingBackoff: Duration.Duration
 }
 

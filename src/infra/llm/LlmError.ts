@@ -22,7 +22,7 @@ export class LlmModelLoading extends Schema.TaggedError<LlmModelLoading>()("LlmM
   message: Schema.String
 }) {}
 
-/** A time limit ran out: connecting, waiting for the first byte, or waiting between chunks. */
+/** A time limit ran out: connecting, waiting for the first data event, or waiting between data events. */
 export class LlmTimeout extends Schema.TaggedError<LlmTimeout>()("LlmTimeout", {
   phase: Schema.Literal("connect", "first_byte", "idle"),
   seconds: Schema.Number,

@@ -13,7 +13,8 @@ export interface SseParser {
 
 /**
  * An incremental SSE parser (LF, CRLF and CR line endings). Beyond the spec it reads the old
- * llama.cpp line `error: {...}` (no `data:` prefix) as an event named "error". Comments
+ * llama.cpp line `error: {...}` (no `data:` prefix) as an event named "error", and a line that
+ * is a bare JSON object as data. Comments
  * (`: ping`), `id:` and `retry:` yield nothing: a completion is never resumed.
  */
 export const makeSseParser = (maxEventChars: number): SseParser => {
@@ -40,6 +41,8 @@ export const makeSseParser = (maxEventChars: number): SseParser => {
   const line = (text: string) => {
     if (text === "") return dispatch()
     if (text.startsWith(":")) return
+    // A bare JSON line: llama-swap writes its error body so after its loading progress.
+    if (text.startsWith("{")) return addData(text)
     const colon = text.indexOf(":")
     const field = colon === -1 ? text : text.slice(0, colon)
     const raw = colon === -1 ? "" : text.slice(colon + 1)

@@ -10,6 +10,7 @@ import {
   FakeLlmServer,
   fakeLlmLayer,
   llamaCppErrorLine,
+  llamaSwapLoadFailure,
   llamaSwapLoading,
   loading503,
   reasoningReply,
@@ -110,6 +111,23 @@ layer(fakeLlmLayer, { excludeTestServices: true, timeout: 30_000 })("LlmClient.s
       expect(fake.requests.length).toBe(3)
     }))
 
+  it.effect("a 429 (llama-swap's concurrency limit) is retried as well", () =>
+    Effect.gen(function*() {
+      const fake = yield* FakeLlmServer
+      fake.reset()
+      fake.enqueue(
+        {
+          status: 429,
+          headers: { "content-type": "application/json", "retry-after": "0" },
+          body: JSON.stringify({ src: "llama-swap", error: { message: "Too many requests", type: "rate_limit_error", code: "concurrency_limit" } }),
+          steps: []
+        },
+        textReply("my turn now")
+      )
+      expect(textOf(yield* collect(fake, undefined, { LLM_LOADING_BACKOFF_MS: "10" }))).toBe("my turn now")
+      expect(fake.requests.length).toBe(2)
+    }))
+
   it.effect("loading after every retry still fails with LlmModelLoading", () =>
     Effect.gen(function*() {
       const fake = yield* FakeLlmServer
@@ -172,6 +190,15 @@ layer(fakeLlmLayer, { excludeTestServices: true, timeout: 30_000 })("LlmClient.s
       const events = yield* collect(fake)
       expect(reasoningOf(events)).toBe("real thinking")
       expect(textOf(events)).toBe("real answer")
+    }))
+
+  it.effect("llama-swap's error line after its loading progress fails with its message", () =>
+    Effect.gen(function*() {
+      const fake = yield* FakeLlmServer
+      fake.reset()
+      fake.enqueue(llamaSwapLoadFailure("fake-model", "unspecific error: upstream command exited prematurely"))
+      const error = yield* Effect.flip(collect(fake))
+      expect(error).toMatchObject({ _tag: "LlmStreamError", message: `${PREFIX}unspecific error: upstream command exited prematurely` })
     }))
 
   it.effect("bare reasoning chunks without llama-swap's banner are kept", () =>

@@ -230,3 +230,11 @@ export const llamaSwapLoading = (model: string, reply: Script): Script => ({
     ...reply.steps
   ]
 })
+
+/** llama-swap when the model fails to load after its progress began: its JSON error as a bare line. */
+export const llamaSwapLoadFailure = (model: string, message: string): Script => ({
+  steps: [
+    ...llamaSwapLoading(model, { steps: [] }).steps,
+    { raw: JSON.stringify({ src: "llama-swap", error: { message, type: "server_error", param: null, code: "internal_error" } }) }
+  ]
+})
