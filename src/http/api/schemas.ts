@@ -1,9 +1,12 @@
 import { Schema } from "effect"
 import { ErrorInfo, MessageRole, MessageStatus, ToolCall, ToolResult } from "../../domain/index.ts"
+import { isStorable } from "../../domain/storableText.ts"
 
-/** Request strings: NUL characters are refused (every other Unicode string round-trips). */
+/** Request strings: what Postgres cannot store (NUL, unpaired surrogates) is refused; every other string round-trips. */
 export const Text = Schema.String.pipe(
-  Schema.filter((s) => !s.includes("\u0000"), { message: () => "must not contain NUL characters" })
+  Schema.filter(isStorable, {
+    message: () => "holds a NUL character or an unpaired UTF-16 surrogate, which cannot be stored; remove it"
+  })
 )
 
 export const Project = Schema.Struct({

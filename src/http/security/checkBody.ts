@@ -1,58 +1,48 @@
-import { HttpIncomingMessage, type HttpServerRequest, type HttpServerResponse } from "@effect/platform"
+import type { HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { Effect, Either, Option, Schema } from "effect"
+import { findUnstorable } from "../../domain/storableText.ts"
+import { withBody } from "./bufferedRequest.ts"
+import { readBody } from "./readBody.ts"
 import { refuse } from "./responses.ts"
 
 const decodeJson = Schema.decodeUnknownEither(Schema.parseJson())
 
-/** The path of the first string (value or key) holding a NUL character, e.g. "messages.0.content". */
-export const findNul = (value: unknown, path: ReadonlyArray<string> = []): string | undefined => {
-  if (typeof value === "string") return value.includes("\u0000") ? path.join(".") || "(body)" : undefined
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = findNul(value[i], [...path, String(i)])
-      if (found !== undefined) return found
-    }
-    return undefined
-  }
-  if (value !== null && typeof value === "object") {
-    for (const [key, item] of Object.entries(value)) {
-      if (key.includes("\u0000")) return [...path, key].join(".")
-      const found = findNul(item, [...path, key])
-      if (found !== undefined) return found
-    }
-  }
-  return undefined
-}
-
 const isJson = (contentType: string) => contentType === "application/json" || contentType.endsWith("+json")
+
+/** What a field holding NUL or an unpaired surrogate is told. */
+export const unstorableMessage = (field: string) =>
+  `${field}: holds a NUL character or an unpaired UTF-16 surrogate, which cannot be stored; remove it`
+
+export const tooLargeMessage = (limit: number) => `The body is over the limit of ${limit} bytes`
 
 /**
  * Checks a request body before any handler: 413 over the limit (by Content-Length before reading,
- * else while reading), 415 when it is not JSON, 400 for malformed JSON or a NUL character.
- * The body is read once; handlers get the cached text.
+ * else while reading), 415 when it is not JSON, 400 for malformed JSON or a string Postgres cannot
+ * store. The body is read once: Right is the request to go on with, its body in memory.
  */
 export const checkBody = (
   request: HttpServerRequest.HttpServerRequest,
   limit: number
-): Effect.Effect<Option.Option<HttpServerResponse.HttpServerResponse>> =>
+): Effect.Effect<Either.Either<HttpServerRequest.HttpServerRequest, HttpServerResponse.HttpServerResponse>> =>
   Effect.gen(function* () {
     const length = request.headers["content-length"]
     const declared = length === undefined ? undefined : Number(length)
-    const tooLarge = () => refuse(request, 413, "payload_too_large", `The body is over the limit of ${limit} bytes`)
-    if (declared !== undefined && declared > limit) return Option.some(tooLarge())
+    const tooLarge = () => Either.left(refuse(request, 413, "payload_too_large", tooLargeMessage(limit)))
+    if (declared !== undefined && declared > limit) return yield* Effect.as(readBody(request, limit), tooLarge())
     const chunked = request.headers["transfer-encoding"] !== undefined
     const hasBody = chunked || (declared !== undefined && declared > 0)
     const contentType = (request.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase()
     if ((contentType !== "" || hasBody) && !isJson(contentType))
-      return Option.some(refuse(request, 415, "unsupported_media_type", "The body must be application/json"))
-    if (!hasBody) return Option.none()
-    const text = yield* request.text.pipe(HttpIncomingMessage.withMaxBodySize(Option.some(limit)), Effect.either)
-    if (Either.isLeft(text)) return Option.some(tooLarge())
-    if (text.right.trim() === "") return Option.none()
-    const parsed = decodeJson(text.right)
-    if (Either.isLeft(parsed)) return Option.some(refuse(request, 400, "malformed_json", "The body is not valid JSON"))
-    const nulAt = findNul(parsed.right)
-    return nulAt === undefined
-      ? Option.none()
-      : Option.some(refuse(request, 400, "bad_request", `${nulAt}: NUL characters are not allowed`))
+      return Either.left(refuse(request, 415, "unsupported_media_type", "The body must be application/json"))
+    if (!hasBody) return Either.right(request)
+    const text = yield* readBody(request, limit)
+    if (Option.isNone(text)) return tooLarge()
+    const buffered = withBody(request, text.value)
+    if (text.value.trim() === "") return Either.right(buffered)
+    const parsed = decodeJson(text.value)
+    if (Either.isLeft(parsed)) return Either.left(refuse(request, 400, "malformed_json", "The body is not valid JSON"))
+    const unstorableAt = findUnstorable(parsed.right)
+    return unstorableAt === undefined
+      ? Either.right(buffered)
+      : Either.left(refuse(request, 400, "bad_request", unstorableMessage(unstorableAt)))
   })

@@ -1,6 +1,9 @@
 import { HttpLayerRouter, HttpServerRequest, HttpServerResponse } from "@effect/platform"
-import { Effect } from "effect"
+import { Effect, Option } from "effect"
+import { tooLargeMessage } from "./checkBody.ts"
 import { TOKEN_COOKIE } from "./middleware.ts"
+import { readBody } from "./readBody.ts"
+import { refuse } from "./responses.ts"
 import { Security } from "./Security.ts"
 
 const page = (failed: boolean) => `<!doctype html><html><head><meta charset="utf-8"><title>BooCode: log in</title></head>
@@ -11,15 +14,20 @@ const page = (failed: boolean) => `<!doctype html><html><head><meta charset="utf
 const html = (body: string, status = 200) =>
   HttpServerResponse.text(body, { status, contentType: "text/html; charset=utf-8" })
 
-/** GET /login shows a form; POST /login checks the token and sets it as an HttpOnly cookie. */
+/**
+ * GET /login shows a form; POST /login checks the token and sets it as an HttpOnly cookie. The form
+ * is read under BOOCODE_BODY_LIMIT like any API body (413 in the API's error shape past it).
+ */
 export const LoginRoutes = HttpLayerRouter.use((router) =>
   Effect.gen(function* () {
     yield* router.add("GET", "/login", html(page(false)))
     yield* router.add("POST", "/login", (request: HttpServerRequest.HttpServerRequest) =>
       Effect.gen(function* () {
         const security = yield* Security
-        const form = yield* request.urlParamsBody.pipe(Effect.orElseSucceed(() => []))
-        const token = form.find(([k]) => k === "token")?.[1] ?? ""
+        const limit = security.config.bodyLimit
+        const body = yield* readBody(request, limit)
+        if (Option.isNone(body)) return refuse(request, 413, "payload_too_large", tooLargeMessage(limit))
+        const token = new URLSearchParams(body.value).get("token") ?? ""
         if (!security.tokenMatches(token)) return html(page(true), 401)
         return yield* HttpServerResponse.empty({ status: 303, headers: { location: "/" } }).pipe(
           HttpServerResponse.setCookie(TOKEN_COOKIE, token, { httpOnly: true, sameSite: "strict", path: "/" })

@@ -1,5 +1,5 @@
 import { HttpApp, HttpServerRequest, type HttpServerResponse } from "@effect/platform"
-import { Effect, Option } from "effect"
+import { Effect, Either } from "effect"
 import { checkBody } from "./checkBody.ts"
 import { refuse, withSecurityHeaders } from "./responses.ts"
 import { rewriteErrors } from "./rewriteErrors.ts"
@@ -39,8 +39,9 @@ export const securityMiddleware = <E, R>(
     if (isApi && security.tokenRequired && !security.tokenMatches(bearer(request)))
       return refuse(request, 401, "unauthorized", "A valid token is required (Authorization: Bearer, or log in at /login)")
     if (isApi && changing) {
-      const refused = yield* checkBody(request, security.config.bodyLimit)
-      if (Option.isSome(refused)) return refused.value
+      const checked = yield* checkBody(request, security.config.bodyLimit)
+      if (Either.isLeft(checked)) return checked.left
+      return yield* Effect.provideService(app, HttpServerRequest.HttpServerRequest, checked.right)
     }
     return yield* app
   })
