@@ -19,6 +19,8 @@ export const SecurityConfig = Config.all({
   wsFrameLimit: positive("BOOCODE_WS_FRAME_LIMIT", 64 * 1024),
   wsBufferLimit: positive("BOOCODE_WS_BUFFER_LIMIT", 4 * 1024 * 1024),
   wsPerUser: positive("BOOCODE_WS_MAX_PER_USER", 32),
-  wsPingMs: positive("BOOCODE_WS_PING_MS", 20_000)
+  wsPingMs: positive("BOOCODE_WS_PING_MS", 20_000),
+  wsFrameRate: positive("BOOCODE_WS_FRAME_RATE", 20),
+  wsFrameBurst: positive("BOOCODE_WS_FRAME_BURST", 50)
 })
 export type SecurityConfig = Config.Config.Success<typeof SecurityConfig>

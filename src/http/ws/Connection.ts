@@ -2,6 +2,7 @@ import type { HttpServerRequest } from "@effect/platform"
 import { NodeHttpServerRequest } from "@effect/platform-node"
 import { Deferred, Effect, Either, Queue, Schema, type Scope } from "effect"
 import { WebSocket, WebSocketServer } from "ws"
+import { type FrameRate, makeTokenBucket } from "./frameRate.ts"
 
 export interface ConnectionLimits {
   /** Largest client frame accepted; a larger one closes the socket with 1009. */
@@ -10,6 +11,8 @@ export interface ConnectionLimits {
   readonly bufferLimit: number
   /** A socket that misses a pong for this long is dropped. */
   readonly pingMs: number
+  /** Client frames allowed; past the rate the socket is closed with 1008. */
+  readonly frameRate: FrameRate
 }
 
 /** A client that takes nothing of its backlog for this long is cut off. */
@@ -26,13 +29,16 @@ export interface Connection {
    */
   readonly sendPaced: (frame: unknown) => Effect.Effect<boolean>
   readonly close: (code: number, reason: string) => Effect.Effect<void>
-  /** Parsed JSON frames from the client (invalid JSON closes the socket with 1007). */
+  /** Parsed JSON frames from the client (a frame that is not JSON text is answered with a `bad_frame` error). */
   readonly incoming: Queue.Dequeue<unknown>
   /** Completes with the close code once the socket is closed. */
   readonly closed: Deferred.Deferred<number>
 }
 
 const decodeJson = Schema.decodeUnknownEither(Schema.parseJson())
+
+/** What a client is told about a frame the server cannot use; the socket stays open. */
+export const errorFrame = (code: "bad_frame" | "unknown_frame", message: string) => ({ type: "error", code, message })
 
 /**
  * Upgrades with our own `ws` server (not the platform's) for what the platform Socket does not
@@ -58,6 +64,7 @@ export const makeAcceptor = (limits: ConnectionLimits) =>
           (ws) => Effect.sync(() => (ws.readyState === WebSocket.CLOSED ? undefined : ws.terminate()))
         )
         const closed = yield* Deferred.make<number>()
+        const bucket = makeTokenBucket(limits.frameRate, performance.now())
         const incoming = yield* Queue.sliding<unknown>(64)
         let alive = true
         const cutOff = (code: number, reason: string) => {
@@ -71,8 +78,11 @@ export const makeAcceptor = (limits: ConnectionLimits) =>
           alive = true
         })
         ws.on("message", (data, isBinary) => {
+          if (ws.readyState !== WebSocket.OPEN) return
+          if (!bucket.take(performance.now())) return cutOff(1008, "too many frames")
           const parsed = isBinary ? undefined : decodeJson(data.toString())
-          if (parsed === undefined || Either.isLeft(parsed)) return cutOff(1007, "frames must be JSON text")
+          if (parsed === undefined || Either.isLeft(parsed))
+            return void sendNow(errorFrame("bad_frame", 'Frames must be JSON text, such as {"type":"ping"}'))
           Queue.unsafeOffer(incoming, parsed.right)
         })
         const ping = setInterval(() => {
@@ -82,16 +92,16 @@ export const makeAcceptor = (limits: ConnectionLimits) =>
         }, limits.pingMs)
         yield* Effect.addFinalizer(() => Effect.sync(() => clearInterval(ping)))
 
-        const send = (frame: unknown) =>
-          Effect.sync(() => {
-            if (ws.readyState !== WebSocket.OPEN) return false
-            if (ws.bufferedAmount > limits.bufferLimit) {
-              cutOff(1008, "the client is not reading: unsent data over the limit")
-              return false
-            }
-            ws.send(JSON.stringify(frame))
-            return true
-          })
+        const sendNow = (frame: unknown) => {
+          if (ws.readyState !== WebSocket.OPEN) return false
+          if (ws.bufferedAmount > limits.bufferLimit) {
+            cutOff(1008, "the client is not reading: unsent data over the limit")
+            return false
+          }
+          ws.send(JSON.stringify(frame))
+          return true
+        }
+        const send = (frame: unknown) => Effect.sync(() => sendNow(frame))
         const sendPaced = (frame: unknown): Effect.Effect<boolean> =>
           Effect.gen(function* () {
             let progressAt = Date.now()

@@ -7,7 +7,7 @@ import { Subscriptions } from "../../infra/eventstore/Subscriptions.ts"
 import { type LiveDelta, LiveHub } from "../../infra/live/LiveHub.ts"
 import { SessionRepository } from "../../infra/repositories/SessionRepository.ts"
 import { Count } from "../api/params.ts"
-import type { Connection } from "./Connection.ts"
+import { type Connection, errorFrame } from "./Connection.ts"
 import { type DeltaPiece, makeDeltaCursor } from "./DeltaCursor.ts"
 import { persistedFrame } from "./sessionFrames.ts"
 
@@ -109,12 +109,17 @@ export const streamSession = (conn: Connection, sessionId: SessionId, params: Re
     ).pipe(Stream.takeWhile((ok) => ok), Stream.runDrain)
   }).pipe(Effect.scoped)
 
-/** Answers a client's `{"type":"ping"}` with `{"type":"pong"}`; other client frames are ignored. */
-export const answerPings = (conn: Connection) =>
+const isPing = Schema.is(Schema.Struct({ type: Schema.Literal("ping") }))
+const typeOf = Schema.decodeUnknownOption(Schema.Struct({ type: Schema.String }))
+
+/** The one frame a client sends is `{"type":"ping"}`, answered `{"type":"pong"}`; any other gets an `unknown_frame` error. */
+export const answerClientFrames = (conn: Connection) =>
   conn.incoming.take.pipe(
-    Effect.flatMap((frame) =>
-      Schema.is(Schema.Struct({ type: Schema.Literal("ping") }))(frame) ? conn.send({ type: "pong" }) : Effect.void
-    ),
+    Effect.flatMap((frame) => {
+      if (isPing(frame)) return conn.send({ type: "pong" })
+      const named = Option.match(typeOf(frame), { onNone: () => "A frame without a type", onSome: ({ type }) => `Frame type ${JSON.stringify(type)}` })
+      return conn.send(errorFrame("unknown_frame", `${named} is not understood: this socket only accepts {"type":"ping"}`))
+    }),
     Effect.forever
   )
 

@@ -4,15 +4,15 @@ import { SessionService } from "../../app/sessions/SessionService.ts"
 import { refuse } from "../security/responses.ts"
 import { Security } from "../security/Security.ts"
 import { type Connection, makeAcceptor } from "./Connection.ts"
-import { answerPings, decodeResumeParams, sessionIdFrom, streamSession } from "./SessionSocket.ts"
+import { answerClientFrames, decodeResumeParams, sessionIdFrom, streamSession } from "./SessionSocket.ts"
 import { UserFeed } from "./UserFeed.ts"
 
 const isUpgrade = (request: HttpServerRequest.HttpServerRequest) =>
   (request.headers["upgrade"] ?? "").toLowerCase() === "websocket"
 
 /**
- * Holds one of the user's socket slots, upgrades, runs `serve` beside the ping answerer until the
- * socket closes. Refusals (not an upgrade, too many sockets) are answered before the upgrade.
+ * Holds one of the user's socket slots, upgrades, runs `serve` beside the answerer of client frames
+ * until the socket closes. Refusals (not an upgrade, too many sockets) are answered before the upgrade.
  */
 const withSocket = <R>(
   request: HttpServerRequest.HttpServerRequest,
@@ -25,7 +25,7 @@ const withSocket = <R>(
     const reserved = yield* security.reserveSocket(security.userOf)
     if (!reserved) return refuse(request, 429, "too_many_sockets", `At most ${security.config.wsPerUser} sockets per user`)
     const conn = yield* accept(request)
-    yield* Effect.forkScoped(answerPings(conn))
+    yield* Effect.forkScoped(answerClientFrames(conn))
     yield* Effect.forkScoped(serve(conn))
     yield* Deferred.await(conn.closed)
     return HttpServerResponse.empty()
@@ -37,7 +37,8 @@ export const SocketRoutes = HttpLayerRouter.use((router) =>
     const accept = yield* makeAcceptor({
       maxPayload: security.config.wsFrameLimit,
       bufferLimit: security.config.wsBufferLimit,
-      pingMs: security.config.wsPingMs
+      pingMs: security.config.wsPingMs,
+      frameRate: { perSecond: security.config.wsFrameRate, burst: security.config.wsFrameBurst }
     })
 
     yield* router.add("GET", "/api/ws/sessions/:id", (request) =>

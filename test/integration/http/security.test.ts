@@ -59,11 +59,13 @@ layer(testAppLayer({ env: { BOOCODE_TOKEN: TOKEN, BOOCODE_WS_FRAME_LIMIT: "1024"
     expect((await call(app.url, "GET", "/login")).text).toContain("<form")
   }))
 
-  it.effect(...withApp("WebSocket: bad JSON closes 1007, an oversize frame 1009, the socket limit answers 429", async (app) => {
+  it.effect(...withApp("WebSocket: bad JSON gets a bad_frame error, an oversize frame 1009, the socket limit answers 429", async (app) => {
     const url = `${app.wsUrl}/api/ws/user`
     const a = await open(url, auth)
     a.ws.send("{nope")
-    expect(await a.closed).toBe(1007)
+    expect(at(await a.waitFor((f) => at(f, "type") === "error"), "code")).toBe("bad_frame")
+    a.ws.close()
+    expect(await a.closed).toBe(1005)
     const b = await open(url, auth)
     b.ws.send(JSON.stringify({ type: "ping", pad: "x".repeat(4096) }))
     expect(await b.closed).toBe(1009)
