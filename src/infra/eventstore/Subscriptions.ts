@@ -1,4 +1,7 @@
-import { Chunk, Config, Context, Duration, Effect, Layer, Option, PubSub, Queue, Stream, SubscriptionRef } from "effect"
+import { SqlError } from "@effect/sql"
+import {
+  Cause, Chunk, Config, Context, Duration, Effect, Layer, Option, PubSub, Queue, Schedule, Stream, SubscriptionRef
+} from "effect"
 import { EventStore } from "./EventStore.ts"
 import type { Checkpoint, StoredEvent } from "./model.ts"
 import { runListener } from "./notifyListener.ts"
@@ -18,6 +21,31 @@ export const SubscriptionsConfig = Config.all({
   pollInterval: Config.integer("BOOCODE_POLL_MS").pipe(Config.withDefault(1000), Config.map(Duration.millis)),
   heartbeat: Config.integer("BOOCODE_LISTEN_HEARTBEAT_MS").pipe(Config.withDefault(5000), Config.map(Duration.millis))
 })
+
+const holdsSqlError = (cause: Cause.Cause<unknown>) =>
+  Option.isSome(
+    Cause.find(cause, (reason) =>
+      (reason._tag === "Die" && reason.defect instanceof SqlError.SqlError) ||
+      (reason._tag === "Fail" && reason.error instanceof SqlError.SqlError)
+        ? Option.some(reason)
+        : Option.none()
+    )
+  )
+
+/** 100 ms, doubling, at most 2 s apart. */
+const readRetry = Schedule.union(Schedule.exponential("100 millis"), Schedule.spaced("2 seconds"))
+
+/**
+ * A tail outlives the database going away (a restart, a lost connection): a read that fails with
+ * a SqlError is tried again until it succeeds. Anything else still ends the tail.
+ */
+const readPatiently = <A, E, R>(read: Effect.Effect<A, E, R>) =>
+  read.pipe(
+    Effect.sandbox,
+    Effect.tapError((cause) => Effect.logDebug("reading the log failed; retrying", cause)),
+    Effect.retry({ schedule: readRetry, while: holdsSqlError }),
+    Effect.unsandbox
+  )
 
 const make = (config: SubscriptionsConfig) =>
   Effect.gen(function* () {
@@ -57,7 +85,7 @@ const make = (config: SubscriptionsConfig) =>
             Effect.gen(function* () {
               if (wait) yield* waitForWakeup(dequeue, relevant)
               yield* Queue.takeAll(dequeue)
-              const { events, next } = yield* read(state)
+              const { events, next } = yield* readPatiently(read(state))
               const page = Chunk.fromIterable(events)
               return [page, Option.some({ state: next, wait: events.length < batchSize })] as const
             })

@@ -1,6 +1,7 @@
 import { PgClient } from "@effect/sql-pg"
-import { Clock, Duration, Effect, PubSub, Ref, Schema, Stream, SubscriptionRef } from "effect"
+import { Clock, Duration, Effect, Option, PubSub, Ref, Schema, Stream, SubscriptionRef } from "effect"
 import { randomUUID } from "node:crypto"
+import { DatabaseHealth } from "../db/DatabaseHealth.ts"
 import { notifyChannel, parseNotification, type Wakeup } from "./wakeup.ts"
 
 export class ListenLost extends Schema.TaggedError<ListenLost>()("ListenLost", {
@@ -20,13 +21,25 @@ const beat = Symbol("beat")
  * Holds one LISTEN on `boocode_events` for as long as the surrounding scope lives. A dead LISTEN
  * connection may end the stream, fail it, or (with @effect/sql-pg 0.53) just go silent, so a
  * heartbeat NOTIFY on a private channel proves the connection alive; any of the three restarts it
- * with a capped exponential backoff, forever.
+ * with a capped exponential backoff, forever. When the app tracks the database's health, a database
+ * marked down ends the session at once (its connection is gone too) and the next one starts as soon
+ * as the database answers again, instead of after the heartbeat's silence.
  */
 export const runListener = (options: ListenerOptions) =>
   Effect.gen(function* () {
     const sql = yield* PgClient.PgClient
     const heartbeatChannel = yield* Effect.sync(() => `boocode_hb_${randomUUID().replaceAll("-", "")}`)
     const watchdog = Duration.times(options.heartbeat, 3)
+    const health = yield* Effect.serviceOption(DatabaseHealth)
+    const whenHealth = (wanted: boolean) =>
+      Option.match(health, {
+        onNone: () => Effect.never,
+        onSome: (h) => h.changes.pipe(Stream.filter((up) => up === wanted), Stream.take(1), Stream.runDrain)
+      })
+    const awaitUp = Option.isSome(health) ? whenHealth(true) : Effect.void
+    const databaseDown = whenHealth(false).pipe(
+      Effect.zipRight(Effect.fail(new ListenLost({ reason: "the database is unavailable" })))
+    )
 
     const session = Effect.gen(function* () {
       const healthy = yield* Ref.make(false)
@@ -56,12 +69,14 @@ export const runListener = (options: ListenerOptions) =>
       return yield* new ListenLost({ reason: "LISTEN stream ended" })
     }).pipe(
       Effect.scoped,
+      Effect.raceFirst(databaseDown),
       Effect.ensuring(SubscriptionRef.set(options.listening, false)),
       Effect.catchAllCause((cause) => Effect.logWarning("LISTEN boocode_events lost; restarting", cause))
     )
 
     let failures = 0
     while (true) {
+      yield* awaitUp
       const startedAt = yield* Clock.currentTimeMillis
       yield* session
       failures = (yield* Clock.currentTimeMillis) - startedAt > Duration.toMillis(watchdog) * 2 ? 1 : failures + 1
