@@ -4,6 +4,7 @@ import { EventStore } from "../eventstore/EventStore.ts"
 import { ConcurrencyConflict, EventDecodeError } from "../eventstore/errors.ts"
 import type { AppendResult, CommandKey, StoredEvent } from "../eventstore/model.ts"
 import type { AggregateSpec } from "./Aggregate.ts"
+import { storableEncoded } from "./storableEvent.ts"
 
 export interface Loaded<State> {
   readonly state: State
@@ -96,18 +97,27 @@ export const makeRepository = <Id extends string, State, Event extends { readonl
         const earlier = key === undefined ? Option.none() : yield* store.findCommand(key)
         if (Option.isSome(earlier)) return yield* replayDuplicate(id, earlier.value)
         const loaded = yield* load(id)
-        const events = yield* Either.match(spec.decide(command(loaded.state), loaded.state), {
+        const decided = yield* Either.match(spec.decide(command(loaded.state), loaded.state), {
           onLeft: (e) => Effect.fail(e),
           onRight: (events) => Effect.succeed(events)
         })
-        if (events.length === 0)
-          return { ...loaded, events, from_version: loaded.version + 1, duplicate: false } satisfies Executed<State, Event>
-        const encoded = yield* Effect.forEach(events, (e) => Effect.orDie(encodeEvent(e)))
+        if (decided.length === 0)
+          return { ...loaded, events: decided, from_version: loaded.version + 1, duplicate: false } satisfies Executed<State, Event>
+        // What the log gets is what the state and the read models get: the storable form, decoded back.
+        const storable = yield* Effect.forEach(decided, (event) =>
+          Effect.gen(function* () {
+            const { data, replacedAt } = storableEncoded(yield* Effect.orDie(encodeEvent(event)))
+            if (replacedAt === undefined) return { event, data }
+            yield* Effect.logWarning(`${event._tag} in ${streamId}: text Postgres cannot store at ${replacedAt} replaced by U+FFFD`)
+            return { event: yield* Effect.orDie(decodeEvent(data)), data }
+          })
+        )
+        const events = storable.map((s) => s.event)
         const result = yield* store.append({
           streamId,
           streamType: spec.streamType,
           expectedVersion: loaded.version,
-          events: events.map((event, i) => ({ type: event._tag, data: encoded[i], event_id: spec.eventId?.(event) })),
+          events: storable.map(({ event, data }) => ({ type: event._tag, data, event_id: spec.eventId?.(event) })),
           command: key,
           inline: events.every((e) => spec.leavesReadModels?.(e) === true)
             ? undefined

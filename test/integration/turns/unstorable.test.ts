@@ -1,10 +1,13 @@
+import { SqlClient } from "@effect/sql"
 import { expect, layer } from "@effect/vitest"
 import { Effect, Queue } from "effect"
 import * as fs from "node:fs/promises"
 import * as path from "node:path"
 import { SessionService } from "../../../src/app/sessions/SessionService.ts"
-import type { SessionId } from "../../../src/domain/index.ts"
+import { type SessionId, streamIdOfSession } from "../../../src/domain/index.ts"
+import { EventStore } from "../../../src/infra/eventstore/EventStore.ts"
 import { LiveHub } from "../../../src/infra/live/LiveHub.ts"
+import { SessionRepository } from "../../../src/infra/repositories/SessionRepository.ts"
 import { engineLayer, loggedText, newSession, waitForEnd } from "../../support/engine.ts"
 import { closing, delta, FakeLlmServer, reasoningReply, textReply, toolCallReply } from "../../support/fakeLlm/index.ts"
 
@@ -121,6 +124,26 @@ layer(engineLayer(), { timeout: 60_000, excludeTestServices: true })("turns: tex
       expect(result.output).toContain("before\uFFFDafter")
       expect(result.output).not.toContain("\u0000")
       expect(JSON.stringify(fake.requests[fake.requests.length - 1].body)).toContain("before\uFFFDafter")
+    })
+  )
+
+  it.scoped("last line of defence: the repository stores an event that still holds a NUL with U+FFFD instead of failing", () =>
+    Effect.gen(function* () {
+      const repository = yield* SessionRepository
+      const sessions = yield* SessionService
+      const { sessionId } = yield* newSession
+      const at = new Date().toISOString()
+      const executed = yield* repository.execute(sessionId, () => ({
+        _tag: "ChangeSessionSettings", session_id: sessionId, system_prompt: "be\u0000nice \udfff", at
+      }))
+      expect(executed.state.system_prompt).toBe("be\uFFFDnice \uFFFD")
+      const events = yield* Effect.flatMap(EventStore, (store) => store.readStream(streamIdOfSession(sessionId)))
+      expect(events[events.length - 1].data).toMatchObject({ system_prompt: "be\uFFFDnice \uFFFD" })
+      const row = yield* sessions.get(sessionId)
+      expect(row.state.system_prompt).toBe("be\uFFFDnice \uFFFD")
+      const sql = yield* SqlClient.SqlClient
+      const stored = yield* sql<{ system_prompt: string }>`SELECT system_prompt FROM sessions WHERE id = ${sessionId}`
+      expect(stored[0].system_prompt).toBe("be\uFFFDnice \uFFFD")
     })
   )
 })
