@@ -80,8 +80,9 @@ layer(fakeLlmLayer, { excludeTestServices: true, timeout: 30_000 })("LlmClient.s
     Effect.gen(function*() {
       const fake = yield* FakeLlmServer
       fake.reset()
-      // HTTP-dates have whole seconds: 2.5 s ahead is at least 1.5 s ahead once truncated
-      fake.enqueue(busy503("Loading model", new Date(Date.now() + 2500).toUTCString()), textReply("dated"))
+      // HTTP-dates have whole seconds: 3.5 s ahead is still 2.5 s ahead once truncated, which leaves
+      // more than a second for the request to arrive under load
+      fake.enqueue(busy503("Loading model", new Date(Date.now() + 3500).toUTCString()), textReply("dated"))
       const events = yield* collect(fake, undefined, { LLM_LOADING_BACKOFF_MS: "10" })
       expect(textOf(events)).toBe("dated")
       expect(fake.requests[1].receivedAt - fake.requests[0].receivedAt).toBeGreaterThanOrEqual(1300)
