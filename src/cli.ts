@@ -2,13 +2,17 @@ import { Command } from "@effect/cli"
 import { NodeContext, NodeRuntime } from "@effect/platform-node"
 import { Console, Effect, Layer } from "effect"
 import { AppLive } from "./AppLive.ts"
+import { exitWithinDeadlineOnSignal, reportFailure } from "./processEdge.ts"
 import { DatabaseInfo, DatabaseLive } from "./infra/db/Database.ts"
 import { MigrationsLive, runMigrations } from "./infra/db/Migrations.ts"
 import { rebuildReadModels } from "./infra/readmodels/rebuildReadModels.ts"
 import { verifyAll } from "./infra/readmodels/verifyAll.ts"
 import { RepositoriesLive } from "./infra/repositories/RepositoriesLive.ts"
 
-/** The log and its read models, migrated, without the server or the LLM. */
+/**
+ * The log and its read models, migrated, without the server or the LLM. On the data folder of a
+ * running server, the verbs use its cluster (DatabaseLive joins it) and leave it running.
+ */
 const LogLive = RepositoriesLive.pipe(Layer.provideMerge(MigrationsLive), Layer.provideMerge(DatabaseLive))
 
 const serve = Command.make("serve", {}, () => Layer.launch(AppLive)).pipe(
@@ -50,4 +54,10 @@ const boocode = Command.make("boocode").pipe(Command.withSubcommands([serve, mig
 
 const cli = Command.run(boocode, { name: "boocode", version: "0.1.0" })
 
-cli(process.argv).pipe(Effect.provide(NodeContext.layer), NodeRuntime.runMain({ disableErrorReporting: false }))
+exitWithinDeadlineOnSignal()
+
+cli(process.argv).pipe(
+  Effect.provide(NodeContext.layer),
+  Effect.tapErrorCause(reportFailure),
+  NodeRuntime.runMain({ disableErrorReporting: true })
+)

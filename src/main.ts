@@ -1,31 +1,8 @@
 import { NodeRuntime } from "@effect/platform-node"
-import { Cause, Console, Effect, Layer, Option } from "effect"
+import { Effect, Layer } from "effect"
 import { AppLive } from "./AppLive.ts"
-import { PortInUse } from "./http/checkPortFree.ts"
-import { InsecureBind } from "./http/security/Security.ts"
+import { exitWithinDeadlineOnSignal, reportFailure } from "./processEdge.ts"
 
-/**
- * A backstop, not the way out: every finalizer that could wait on the database is bounded, but
- * whatever happens the process is gone within 5 s of SIGTERM/SIGINT.
- */
-const SHUTDOWN_DEADLINE_MS = 4_500
-const exitAfterDeadline = () => {
-  setTimeout(() => {
-    process.stderr.write(`BooCode: shutdown took over ${SHUTDOWN_DEADLINE_MS} ms; exiting anyway\n`)
-    process.exit(1)
-  }, SHUTDOWN_DEADLINE_MS).unref()
-}
-process.once("SIGTERM", exitAfterDeadline)
-process.once("SIGINT", exitAfterDeadline)
+exitWithinDeadlineOnSignal()
 
-/** A refusal to start says what to do in one line; anything else is logged whole. */
-const report = (cause: Cause.Cause<unknown>) => {
-  if (Cause.isInterruptedOnly(cause)) return Effect.void
-  const refusal = Option.filter(
-    Cause.failureOption(cause),
-    (e): e is PortInUse | InsecureBind => e instanceof PortInUse || e instanceof InsecureBind
-  )
-  return Option.match(refusal, { onNone: () => Effect.logError(cause), onSome: (e) => Console.error(e.message) })
-}
-
-Layer.launch(AppLive).pipe(Effect.tapErrorCause(report), NodeRuntime.runMain({ disableErrorReporting: true }))
+Layer.launch(AppLive).pipe(Effect.tapErrorCause(reportFailure), NodeRuntime.runMain({ disableErrorReporting: true }))
