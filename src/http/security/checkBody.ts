@@ -2,7 +2,7 @@ import type { HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { Effect, Either, Option, Schema } from "effect"
 import { findUnstorable } from "../../domain/storableText.ts"
 import { withBody } from "./bufferedRequest.ts"
-import { readBody } from "./readBody.ts"
+import { dropBody, readBody } from "./readBody.ts"
 import { refuse } from "./responses.ts"
 
 const decodeJson = Schema.decodeUnknownEither(Schema.parseJson())
@@ -28,12 +28,17 @@ export const checkBody = (
     const length = request.headers["content-length"]
     const declared = length === undefined ? undefined : Number(length)
     const tooLarge = () => Either.left(refuse(request, 413, "payload_too_large", tooLargeMessage(limit)))
-    if (declared !== undefined && declared > limit) return yield* Effect.as(readBody(request, limit), tooLarge())
+    if (declared !== undefined && declared > limit) {
+      yield* dropBody(request, limit)
+      return tooLarge()
+    }
     const chunked = request.headers["transfer-encoding"] !== undefined
     const hasBody = chunked || (declared !== undefined && declared > 0)
     const contentType = (request.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase()
-    if ((contentType !== "" || hasBody) && !isJson(contentType))
+    if ((contentType !== "" || hasBody) && !isJson(contentType)) {
+      if (hasBody) yield* dropBody(request, limit)
       return Either.left(refuse(request, 415, "unsupported_media_type", "The body must be application/json"))
+    }
     if (!hasBody) return Either.right(request)
     const text = yield* readBody(request, limit)
     if (Option.isNone(text)) return tooLarge()

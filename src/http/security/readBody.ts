@@ -37,6 +37,12 @@ const drainThenClose = (source: IncomingMessage, response: ServerResponse, budge
   source.resume()
 }
 
+/** Drops the body of a request refused without reading it, within the same bounds as above. */
+export const dropBody = (request: HttpServerRequest.HttpServerRequest, budget: number) =>
+  Effect.sync(() =>
+    drainThenClose(NodeHttpServerRequest.toIncomingMessage(request), NodeHttpServerRequest.toServerResponse(request), budget)
+  )
+
 /**
  * Reads a request body as UTF-8 text, at most `limit` bytes: None when it is larger (by the
  * declared Content-Length before reading, else while reading a chunked body). Unlike the

@@ -85,6 +85,10 @@ layer(testAppLayer({ env: { BOOCODE_BODY_LIMIT: String(LIMIT) } }), { excludeTes
       `413 ${JSON.stringify({ error: { code: "payload_too_large", message: `The body is over the limit of ${LIMIT} bytes` } })}`
     )
     expect(over.sent).toBeLessThan(4 * 1024 * 1024)
+    const notJson = await postInChunks(app, "/api/projects", {
+      chunk: Buffer.alloc(16 * 1024, "x"), total: 4 * 1024 * 1024, headers: { "content-type": "text/plain" }
+    })
+    expect(`${notJson.status} ${at(JSON.parse(notJson.body), "error", "code")}`).toBe("415 unsupported_media_type")
     const dir = await tempDir()
     const body = Buffer.from(JSON.stringify({ path: dir, name: "chunked" }))
     const added = await postInChunks(app, "/api/projects", { chunk: body, total: body.length })
