@@ -77,9 +77,15 @@ export const makeAcceptor = (limits: ConnectionLimits) =>
         ws.on("pong", () => {
           alive = true
         })
+        /** Every client frame counts against the rate, protocol pings included; false once over it. */
+        const withinRate = () => {
+          if (bucket.take(performance.now())) return true
+          cutOff(1008, "too many frames")
+          return false
+        }
+        ws.on("ping", withinRate)
         ws.on("message", (data, isBinary) => {
-          if (ws.readyState !== WebSocket.OPEN) return
-          if (!bucket.take(performance.now())) return cutOff(1008, "too many frames")
+          if (ws.readyState !== WebSocket.OPEN || !withinRate()) return
           const parsed = isBinary ? undefined : decodeJson(data.toString())
           if (parsed === undefined || Either.isLeft(parsed))
             return void sendNow(errorFrame("bad_frame", 'Frames must be JSON text, such as {"type":"ping"}'))

@@ -27,10 +27,10 @@ const closedWithin = (socket: Opened, ms: number) =>
   ])
 
 /** Sends pings as fast as the socket takes them, up to `max`, until it closes; the close code. */
-const flood = async (socket: Opened, max: number) => {
+const flood = async (socket: Opened, max: number, ping = () => socket.ws.send(PING)) => {
   let sent = 0
   while (sent < max && socket.ws.readyState === WebSocket.OPEN) {
-    for (let i = 0; i < 1000 && sent < max; i++, sent++) socket.ws.send(PING)
+    for (let i = 0; i < 1000 && sent < max; i++, sent++) ping()
     await new Promise<void>((r) => setImmediate(r))
   }
   return { sent, closed: await closedWithin(socket, 20_000) }
@@ -79,6 +79,10 @@ layer(testAppLayer(), { excludeTestServices: true })("client frames", (it) => {
       // Before the close, at most the burst (50) and what refilled meanwhile was answered.
       expect(socket.frames.filter(isType("pong")).length).toBeLessThan(200)
     }
+    // Protocol-level pings count too.
+    const protocol = await open(`${app.wsUrl}/api/ws/user`)
+    const { closed } = await flood(protocol, 200_000, () => protocol.ws.ping())
+    expect(closed).toEqual({ code: 1008 })
     // The server itself is fine: a new socket is served.
     const fresh = await open(`${app.wsUrl}/api/ws/user`)
     const hello = await fresh.waitFor(isType("hello"))
