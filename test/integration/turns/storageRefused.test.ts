@@ -32,7 +32,7 @@ const markedReply = (marker: string): Script => ({
   steps: [
     delta({ content: "kept 1 " }),
     delta({ content: "kept 2 " }),
-    { delayMs: 800 },
+    { delayMs: 1500 },
     delta({ content: `${marker} ` }),
     { delayMs: 3000 },
     delta({ content: "never sent" }),
