@@ -54,8 +54,11 @@ describe("the embedded PostgreSQL dies under a running server", () => {
   let dataDir = ""
   let projectDir = ""
 
+  /** Servers a test starts after the first one. */
+  const spawnedLater: Array<ServerProcess> = []
+
   afterEach(async () => {
-    await cleanUp(server === undefined ? [] : [server], dataDir, [projectDir])
+    await cleanUp([...(server === undefined ? [] : [server]), ...spawnedLater.splice(0)], dataDir, [projectDir])
     await fake?.close()
     server = undefined
     fake = undefined
@@ -88,6 +91,8 @@ describe("the embedded PostgreSQL dies under a running server", () => {
     )
 
     const { killed, restore } = await killAndHoldDown(dataDir)
+    // A backend may answer for a few ms after its postmaster died: wait until the server knows.
+    await waitFor("the server to see the database down", async () => ((await healthStatus(server)) === 503 ? true : undefined), 30_000)
     expectUnavailable(await call(server.url, "GET", `/api/sessions/${sessionId}`), "GET session")
     expectUnavailable(
       await call(server.url, "POST", `/api/sessions/${sessionId}/messages`, { content: "Still there?" }),
@@ -149,15 +154,29 @@ describe("the embedded PostgreSQL dies under a running server", () => {
     expect(after === undefined || !pidAlive(after.pid)).toBe(true)
   }, 240_000)
 
-  it("restarts it unaided after a kill; once the restarts run out it keeps answering 503, and SIGTERM still stops it", async () => {
-    const { server } = await start({ BOOCODE_PG_RESTARTS: "2" })
+  it("restarts it unaided after a kill; once the restarts run out it keeps answering 503, SIGTERM still stops it with an answer in flight, and the next start closes that answer", async () => {
+    const { server, fake } = await start({ BOOCODE_PG_RESTARTS: "2" })
     const first = await postmasterOf(dataDir)
     if (first === undefined) throw new Error("no postmaster.pid")
     process.kill(first.pid, "SIGKILL")
     await clusterBack(dataDir, first.pid)
     await waitFor("GET /api/health 200", async () => ((await healthStatus(server)) === 200 ? true : undefined), 30_000)
 
-    const { killed } = await killAndHoldDown(dataDir)
+    const sessionId = await openSession(server, projectDir)
+    fake.enqueue(slowReply(600, 25))
+    const posted = await call(server.url, "POST", `/api/sessions/${sessionId}/messages`, { content: "Tell me a long story" })
+    expect(posted.status).toBe(202)
+    const messageId = str(posted.json, "assistant_message_id")
+    await waitFor(
+      "some of the answer",
+      async () => {
+        const m = await messageOf(server, sessionId, messageId)
+        return m !== undefined && m.content.length >= 40 ? true : undefined
+      },
+      30_000
+    )
+
+    const { killed, restore } = await killAndHoldDown(dataDir)
     await waitFor(
       "the supervisor to give up",
       async () => (/could not be restarted after 2 attempts/.test(server.stdout() + server.stderr()) ? true : undefined),
@@ -170,5 +189,21 @@ describe("the embedded PostgreSQL dies under a running server", () => {
     const stopped = await stopTimed(server, "SIGTERM")
     expect(stopped.code, server.stderr()).toBe(0)
     expect(stopped.ms).toBeLessThan(5_000)
+
+    // Nothing acknowledged is lost: the next start on the folder closes the answer as interrupted.
+    await restore()
+    const next = startServer({ dataDir, port: await newPort(), llmUrl: fake.url })
+    spawnedLater.push(next)
+    await waitHealthy(next)
+    const closed = await waitFor(
+      "the answer to be closed",
+      async () => {
+        const m = await messageOf(next, sessionId, messageId)
+        return m !== undefined && m.status !== "streaming" ? m : undefined
+      },
+      30_000
+    )
+    expect(closed.status).toBe("interrupted")
+    expect(slowReplyText(600).startsWith(closed.content)).toBe(true)
   }, 240_000)
 })
