@@ -2,7 +2,7 @@ import type { HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { Effect, Either, Option, Schema } from "effect"
 import { findUnstorable } from "../../domain/storableText.ts"
 import { withBody } from "./bufferedRequest.ts"
-import { dropBody, readBody } from "./readBody.ts"
+import { dropBody, hasBody, readBody } from "./readBody.ts"
 import { refuse } from "./responses.ts"
 
 const decodeJson = Schema.decodeUnknownEither(Schema.parseJson())
@@ -32,14 +32,13 @@ export const checkBody = (
       yield* dropBody(request, limit)
       return tooLarge()
     }
-    const chunked = request.headers["transfer-encoding"] !== undefined
-    const hasBody = chunked || (declared !== undefined && declared > 0)
+    const bodySent = hasBody(request)
     const contentType = (request.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase()
-    if ((contentType !== "" || hasBody) && !isJson(contentType)) {
-      if (hasBody) yield* dropBody(request, limit)
+    if ((contentType !== "" || bodySent) && !isJson(contentType)) {
+      if (bodySent) yield* dropBody(request, limit)
       return Either.left(refuse(request, 415, "unsupported_media_type", "The body must be application/json"))
     }
-    if (!hasBody) return Either.right(request)
+    if (!bodySent) return Either.right(request)
     const text = yield* readBody(request, limit)
     if (Option.isNone(text)) return tooLarge()
     const buffered = withBody(request, text.value)

@@ -1,6 +1,7 @@
 import { HttpApp, HttpServerRequest, type HttpServerResponse } from "@effect/platform"
 import { Effect, Either, Option } from "effect"
 import { checkBody } from "./checkBody.ts"
+import { dropBody, hasBody } from "./readBody.ts"
 import { guardDatabase } from "./databaseUnavailable.ts"
 import { refuse, withSecurityHeaders } from "./responses.ts"
 import { rewriteErrors } from "./rewriteErrors.ts"
@@ -34,18 +35,25 @@ export const securityMiddleware = <E, R>(
     // After an upgrade the socket belongs to the WebSocket: a body written there would never finish.
     if (!upgrade)
       yield* HttpApp.appendPreResponseHandler((req, res) => Effect.succeed(withSecurityHeaders(req, rewriteErrors(res))))
+    // A refusal before the body is read drops what the client still sends, within the body limit,
+    // so it reads the answer instead of a reset (and cannot feed an unread body for minutes).
+    const refuseUnread = (status: number, code: string, message: string) =>
+      Effect.as(upgrade || !hasBody(request) ? Effect.void : dropBody(request, security.config.bodyLimit), refuse(request, status, code, message))
     const host = request.headers["host"]
-    if (!security.hostAllowed(host)) return refuse(request, 403, "forbidden_host", "This Host is not allowed")
+    if (!security.hostAllowed(host)) return yield* refuseUnread(403, "forbidden_host", "This Host is not allowed")
     const path = request.url.split("?")[0]
     const changing = !SAFE.has(request.method)
     if ((upgrade || changing) && !security.originAllowed(request.headers["origin"], host))
-      return refuse(request, 403, "forbidden_origin", "Cross-origin requests are not allowed")
+      return yield* refuseUnread(403, "forbidden_origin", "Cross-origin requests are not allowed")
     const isApi = path === "/api" || path.startsWith("/api/")
     if (isApi && security.tokenRequired && !security.tokenMatches(bearer(request)))
-      return refuse(request, 401, "unauthorized", "A valid token is required (Authorization: Bearer, or log in at /login)")
+      return yield* refuseUnread(401, "unauthorized", "A valid token is required (Authorization: Bearer, or log in at /login)")
     if (isApi) {
       const unavailable = yield* guardDatabase(request)
-      if (Option.isSome(unavailable)) return unavailable.value
+      if (Option.isSome(unavailable)) {
+        if (!upgrade && hasBody(request)) yield* dropBody(request, security.config.bodyLimit)
+        return unavailable.value
+      }
     }
     if (isApi && changing) {
       const checked = yield* checkBody(request, security.config.bodyLimit)

@@ -37,6 +37,10 @@ const drainThenClose = (source: IncomingMessage, response: ServerResponse, budge
   source.resume()
 }
 
+/** Whether the client declared a body (a length above zero, or a chunked one). */
+export const hasBody = (request: HttpServerRequest.HttpServerRequest) =>
+  request.headers["transfer-encoding"] !== undefined || Number(request.headers["content-length"] ?? 0) > 0
+
 /** Drops the body of a request refused without reading it, within the same bounds as above. */
 export const dropBody = (request: HttpServerRequest.HttpServerRequest, budget: number) =>
   Effect.sync(() =>

@@ -61,7 +61,7 @@ layer(fakeLlmLayer, { timeout: 240_000, excludeTestServices: true })("crash: kil
           "30 seconds"
         )
         asked.push({ question, posted, persisted })
-        server.process.kill("SIGKILL")
+        server.child.kill("SIGKILL")
         expect((yield* exitOf(server)).signal).toBe("SIGKILL")
         server = yield* startServer(env)
       }
@@ -94,7 +94,7 @@ layer(fakeLlmLayer, { timeout: 240_000, excludeTestServices: true })("crash: kil
         expect(slowReplyText(300).startsWith(logged)).toBe(true)
       }
 
-      server.process.kill("SIGTERM")
+      server.child.kill("SIGTERM")
       expect(yield* exitOf(server)).toEqual({ code: 0, signal: null })
       const verify = yield* cli("verify", { DATABASE_URL: databaseUrl })
       expect(verify.code, verify.output).toBe(0)

@@ -1,19 +1,11 @@
 import { Effect, Schedule, Schema } from "effect"
-import { type ChildProcess, execFile, spawn } from "node:child_process"
-import * as path from "node:path"
-import { fileURLToPath } from "node:url"
+import { execFile } from "node:child_process"
 import { freePort } from "../../../src/infra/net/freePort.ts"
+import { isAlive, killAndWait, repoRoot, spawnTs, type TsProcess } from "../../support/tsProcess.ts"
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..")
-
-export interface ServerProcess {
+export interface ServerProcess extends TsProcess {
   readonly url: string
-  readonly process: ChildProcess
-  readonly output: () => string
-  readonly exited: Promise<{ readonly code: number | null; readonly signal: NodeJS.Signals | null }>
 }
-
-const alive = (child: ChildProcess) => child.exitCode === null && child.signalCode === null
 
 /** Calls the server's API and decodes the answer; fails on any status other than `expected`. */
 export const api = <A, I>(
@@ -45,40 +37,24 @@ export const startServer = (env: Readonly<Record<string, string>>) =>
   Effect.gen(function* () {
     const port = yield* freePort
     const server = yield* Effect.acquireRelease(
-      Effect.sync((): ServerProcess => {
-        const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-          cwd: repoRoot,
-          env: {
-            PATH: process.env.PATH ?? "",
-            HOME: process.env.HOME ?? "",
-            HOST: "127.0.0.1",
-            PORT: String(port),
-            BOOCODE_WEB_DIR: "/nonexistent/boocode-web",
-            ...env
-          },
-          stdio: ["ignore", "pipe", "pipe"]
+      Effect.sync((): ServerProcess => ({
+        url: `http://127.0.0.1:${port}`,
+        ...spawnTs("src/main.ts", [], {
+          PATH: process.env.PATH ?? "",
+          HOME: process.env.HOME ?? "",
+          HOST: "127.0.0.1",
+          PORT: String(port),
+          BOOCODE_WEB_DIR: "/nonexistent/boocode-web",
+          ...env
         })
-        let output = ""
-        child.stdout?.on("data", (b: Buffer) => (output += b.toString("utf8")))
-        child.stderr?.on("data", (b: Buffer) => (output += b.toString("utf8")))
-        const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-          child.on("exit", (code, signal) => resolve({ code, signal }))
-        )
-        return { url: `http://127.0.0.1:${port}`, process: child, output: () => output, exited }
-      }),
-      (server) =>
-        Effect.promise(async () => {
-          if (alive(server.process)) {
-            server.process.kill("SIGKILL")
-            await server.exited
-          }
-        })
+      })),
+      (server) => Effect.promise(() => killAndWait(server))
     )
     yield* Effect.tryPromise(async () => {
       const res = await fetch(`${server.url}/api/health`)
       if (res.status !== 200) throw new Error(`health ${res.status}`)
     }).pipe(
-      Effect.retry({ schedule: Schedule.spaced("100 millis"), while: () => alive(server.process) }),
+      Effect.retry({ schedule: Schedule.spaced("100 millis"), while: () => isAlive(server) }),
       Effect.timeoutFail({ duration: "60 seconds", onTimeout: () => new Error("no answer") }),
       Effect.mapError(() => new Error(`the server did not become healthy:\n${server.output()}`))
     )

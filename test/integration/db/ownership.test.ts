@@ -7,8 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { ownerAlive, processStartTime } from "../../../src/infra/db/clusterLock.ts"
 import { type FakeLlm, startFakeLlm } from "../../support/fakeLlm/index.ts"
 import { at, call } from "../http/client.ts"
+import type { TsProcess } from "../../support/tsProcess.ts"
 import {
-  cleanUp, makeProjectDir, newPort, openSession, pidAlive, postmasterOf, runCli, type ServerProcess, type Spawned,
+  cleanUp, makeProjectDir, newPort, openSession, pidAlive, postmasterOf, runCli, type ServerProcess,
   startServer, stopTimed, waitHealthy
 } from "./serverProcess.ts"
 
@@ -24,7 +25,7 @@ describe("one owner per embedded cluster", () => {
   let fake: FakeLlm
   let dataDir = ""
   let projectDir = ""
-  const spawned: Array<Spawned> = []
+  const spawned: Array<TsProcess> = []
   let first: ServerProcess
   let sessionId = ""
 

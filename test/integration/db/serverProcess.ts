@@ -1,28 +1,13 @@
 /** Real BooCode processes on a temporary data folder (their own embedded PostgreSQL), for the database tests. */
 import { Effect } from "effect"
-import { type ChildProcess, spawn } from "node:child_process"
 import * as fs from "node:fs/promises"
 import * as os from "node:os"
 import * as path from "node:path"
-import { fileURLToPath } from "node:url"
 import { freePort } from "../../../src/infra/net/freePort.ts"
+import { type TsProcess, spawnTs } from "../../support/tsProcess.ts"
 import { call, str } from "../http/client.ts"
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..")
-
-export interface Exited {
-  readonly code: number | null
-  readonly signal: NodeJS.Signals | null
-}
-
-export interface Spawned {
-  readonly child: ChildProcess
-  readonly stdout: () => string
-  readonly stderr: () => string
-  readonly exited: Promise<Exited>
-}
-
-export interface ServerProcess extends Spawned {
+export interface ServerProcess extends TsProcess {
   readonly port: number
   readonly url: string
 }
@@ -34,20 +19,6 @@ const baseEnv = (dataDir: string): Record<string, string> => ({
   TMPDIR: os.tmpdir(),
   BOOCODE_DATA_DIR: dataDir
 })
-
-const spawnTs = (script: string, args: ReadonlyArray<string>, env: Record<string, string>): Spawned => {
-  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
-    cwd: repoRoot,
-    env,
-    stdio: ["ignore", "pipe", "pipe"]
-  })
-  let stdout = ""
-  let stderr = ""
-  child.stdout?.on("data", (b: Buffer) => (stdout += b.toString("utf8")))
-  child.stderr?.on("data", (b: Buffer) => (stderr += b.toString("utf8")))
-  const exited = new Promise<Exited>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })))
-  return { child, stdout: () => stdout, stderr: () => stderr, exited }
-}
 
 export const newPort = () => Effect.runPromise(freePort)
 
@@ -124,7 +95,7 @@ export const pidAlive = (pid: number) => {
 }
 
 /** Sends `signal` and waits for the exit; returns how long it took (ms). */
-export const stopTimed = async (spawned: Spawned, signal: NodeJS.Signals, timeoutMs = 30_000) => {
+export const stopTimed = async (spawned: TsProcess, signal: NodeJS.Signals, timeoutMs = 30_000) => {
   const started = Date.now()
   spawned.child.kill(signal)
   const exit = await Promise.race([spawned.exited, sleep(timeoutMs).then(() => undefined)])
@@ -148,7 +119,7 @@ export const makeProjectDir = async () => {
 }
 
 /** Kills what a test left running (server processes, the cluster) and removes the folders. */
-export const cleanUp = async (spawned: ReadonlyArray<Spawned>, dataDir: string, others: ReadonlyArray<string> = []) => {
+export const cleanUp = async (spawned: ReadonlyArray<TsProcess>, dataDir: string, others: ReadonlyArray<string> = []) => {
   for (const s of spawned) if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill("SIGKILL")
   await Promise.all(spawned.map((s) => s.exited))
   const postmaster = await postmasterOf(dataDir)

@@ -6,7 +6,7 @@ import * as path from "node:path"
 import { type TestApp, TestAppServer, testAppLayer } from "../../support/testApp.ts"
 import { type Answer, at, call, str } from "./client.ts"
 import { newSession } from "./fixtures.ts"
-import { postInChunks } from "./rawHttp.ts"
+import { postInChunks, writeUntilClosed } from "./rawHttp.ts"
 import { upgradeStatus } from "./wsClient.ts"
 
 const withApp = (name: string, f: (app: TestApp) => Promise<void>) =>
@@ -113,6 +113,15 @@ layer(testAppLayer({ env: { BOOCODE_BODY_LIMIT: String(LIMIT) } }), { excludeTes
     // A form within the limit still logs in (no token is configured here, so any token does).
     const small = Buffer.from("token=abc")
     expect((await postInChunks(app, "/login", { chunk: small, total: small.length, headers: form })).status).toBe(303)
+  }))
+
+  it.effect(...withApp("a request refused before its body is read (wrong Origin) is answered, and its body is not read past the limit", async (app) => {
+    const refused = await writeUntilClosed(app, "/api/projects", {
+      chunk: Buffer.alloc(16 * 1024, "x"), declared: 64 * 1024 * 1024, headers: { origin: "http://evil.example" }
+    })
+    expect(refused.statusLine).toBe("HTTP/1.1 403 Forbidden")
+    // what was written counts what the kernel buffered on loopback too (a few MB): far from the whole body
+    expect(refused.sent).toBeLessThan(16 * 1024 * 1024)
   }))
 
   it.effect(...withApp("the filesystem root, a symlink to it, and kernel trees are refused as projects", async (app) => {

@@ -1,4 +1,5 @@
 import * as http from "node:http"
+import * as net from "node:net"
 import type { TestApp } from "../../support/testApp.ts"
 
 export interface RawAnswer {
@@ -63,6 +64,42 @@ export const postInChunks = (
       }
       // With a declared length still unmet the body stays open: the answer must come before it ends.
       if (!answered && options.headers?.["content-length"] === undefined) req.end()
+    }
+    pump()
+  })
+
+/**
+ * Over a raw socket, a POST declaring `declared` bytes of body, written in `chunk`s for as long as the
+ * server keeps the connection open: the status line it answered, and how many bytes were written
+ * before it closed the connection. Rejects when the server is still reading after `declared` bytes.
+ */
+export const writeUntilClosed = (
+  app: TestApp,
+  path: string,
+  options: { readonly chunk: Buffer; readonly declared: number; readonly headers?: Readonly<Record<string, string>> }
+) =>
+  new Promise<{ readonly statusLine: string; readonly sent: number }>((resolve, reject) => {
+    const socket = net.connect(app.port, "127.0.0.1")
+    const extra = Object.entries(options.headers ?? {}).map(([k, v]) => `${k}: ${v}\r\n`).join("")
+    let answer = ""
+    let sent = 0
+    let closed = false
+    socket.setEncoding("utf8")
+    socket.on("data", (text: string) => (answer += text))
+    socket.on("error", () => {})
+    socket.on("close", () => {
+      closed = true
+      resolve({ statusLine: answer.split("\r\n")[0] ?? "", sent })
+    })
+    socket.write(
+      `POST ${path} HTTP/1.1\r\nhost: ${app.host}\r\ncontent-type: application/json\r\ncontent-length: ${options.declared}\r\n${extra}\r\n`
+    )
+    const pump = () => {
+      while (!closed && sent < options.declared) {
+        sent += options.chunk.length
+        if (!socket.write(options.chunk)) return void socket.once("drain", pump)
+      }
+      if (!closed) reject(new Error(`the server read the whole ${options.declared}-byte body of a refused request`))
     }
     pump()
   })

@@ -1,55 +1,32 @@
 import { PgClient } from "@effect/sql-pg"
 import { Effect, Layer, Option, Redacted, Schema } from "effect"
-import { type ChildProcess, spawn } from "node:child_process"
 import * as path from "node:path"
-import { fileURLToPath } from "node:url"
 import { AppServicesLive } from "../../../src/app/AppServices.ts"
 import { MessageId, SessionId } from "../../../src/domain/index.ts"
 import { EventStore } from "../../../src/infra/eventstore/EventStore.ts"
 import { engineSettings, loggedText, makeProjectTree } from "../../support/engine.ts"
 import { FakeLlmServer, slowReply } from "../../support/fakeLlm/index.ts"
 import { freshDatabaseUrl } from "../../support/testDatabase.ts"
+import { killAndWait, repoRoot, spawnTs, type TsProcess } from "../../support/tsProcess.ts"
 import { eventually } from "./helpers.ts"
 
 /** The engine in a child process (test/support/turnChild.ts) for the stop, restart and outage tests. */
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..")
 const childScript = path.join(repoRoot, "test/support/turnChild.ts")
 
 const Started = Schema.parseJson(
   Schema.Struct({ turn_child: Schema.Literal("started"), session_id: SessionId, message_id: MessageId })
 )
 
-export interface Child {
-  readonly process: ChildProcess
-  readonly output: () => string
-  readonly exited: Promise<{ readonly code: number | null; readonly signal: NodeJS.Signals | null }>
-}
+export type Child = TsProcess
 
 /** The engine in a child process (test/support/turnChild.ts); killed with SIGKILL if still alive at the end. */
 export const spawnChild = (env: Readonly<Record<string, string>>) =>
   Effect.acquireRelease(
-    Effect.sync((): Child => {
-      const child = spawn(process.execPath, ["--import", "tsx", childScript], {
-        cwd: repoRoot,
-        env: { ...process.env, BOOCODE_FLUSH_INTERVAL: "100 millis", BOOCODE_AUTO_NAME: "false", ...env },
-        stdio: ["ignore", "pipe", "pipe"]
-      })
-      let output = ""
-      child.stdout?.on("data", (b: Buffer) => (output += b.toString("utf8")))
-      child.stderr?.on("data", (b: Buffer) => (output += b.toString("utf8")))
-      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-        child.on("exit", (code, signal) => resolve({ code, signal }))
-      )
-      return { process: child, output: () => output, exited }
-    }),
-    (child) =>
-      Effect.promise(async () => {
-        if (child.process.exitCode === null && child.process.signalCode === null) {
-          child.process.kill("SIGKILL")
-          await child.exited
-        }
-      })
+    Effect.sync(() =>
+      spawnTs(childScript, [], { ...process.env, BOOCODE_FLUSH_INTERVAL: "100 millis", BOOCODE_AUTO_NAME: "false", ...env })
+    ),
+    (child) => Effect.promise(() => killAndWait(child))
   )
 
 /** The ids the child prints once its message is posted. */
@@ -59,7 +36,7 @@ export const startedLine = (child: Child) =>
       Option.firstSomeOf(child.output().split("\n").map((line) => Schema.decodeUnknownOption(Started)(line.trim())))
     ),
     "the child to post its message",
-    "30 seconds"
+    "90 seconds"
   ).pipe(Effect.tapError(() => Effect.logError(`child output:\n${child.output()}`)))
 
 export const exitOf = (child: Child) =>

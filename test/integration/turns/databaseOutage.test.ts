@@ -72,7 +72,7 @@ layer(engineLayer(), { timeout: 120_000, excludeTestServices: true })("turns: th
         "the child to retry"
       )
       const signalled = Date.now()
-      child.process.kill("SIGTERM")
+      child.child.kill("SIGTERM")
       const exit = yield* exitOf(child)
       const took = Date.now() - signalled
       expect(exit, child.output()).toEqual({ code: 0, signal: null })

