@@ -1,4 +1,3 @@
-import { Effect, Stream } from "effect"
 import { LlmStreamError } from "./LlmError.ts"
 import { makeSseParser, type SseEvent } from "./sseParser.ts"
 
@@ -7,7 +6,16 @@ export type BodyEvent =
   | { readonly _tag: "Sse"; readonly event: string; readonly data: string }
   | { readonly _tag: "Json"; readonly body: string }
 
+export interface BodyReader {
+  /** The events a piece of the body completes, or an error once an event or the body is too large. */
+  readonly feed: (text: string) => ReadonlyArray<BodyEvent> | LlmStreamError
+  /** The body ended: what was still pending (a last SSE event, the whole JSON document). */
+  readonly end: () => ReadonlyArray<BodyEvent>
+}
+
 const MAX_CHARS = 10 * 1024 * 1024
+
+const NONE: ReadonlyArray<BodyEvent> = []
 
 const fromSse = (e: SseEvent): BodyEvent => ({ _tag: "Sse", event: e.event, data: e.data })
 
@@ -20,37 +28,26 @@ const tooLarge = (what: string) =>
  * stream was asked for. A body whose first non-blank character is `{` or `[` is JSON, read whole;
  * anything else is SSE, read as it streams.
  */
-export const bodyEvents = <E, R>(text: Stream.Stream<string, E, R>): Stream.Stream<BodyEvent, E | LlmStreamError, R> =>
-  Stream.suspend(() => {
-    let mode: "undecided" | "sse" | "json" = "undecided"
-    let json = ""
-    const sse = makeSseParser(MAX_CHARS)
+export const makeBodyReader = (): BodyReader => {
+  let mode: "undecided" | "sse" | "json" = "undecided"
+  let json = ""
+  const sse = makeSseParser(MAX_CHARS)
 
-    const feedSse = (chunk: string): Effect.Effect<ReadonlyArray<BodyEvent>, LlmStreamError> => {
-      const events = sse.feed(chunk)
-      return events === null
-        ? Effect.fail(tooLarge("an SSE event"))
-        : Effect.succeed(events.map(fromSse))
-    }
-
-    const feed = (chunk: string): Effect.Effect<ReadonlyArray<BodyEvent>, LlmStreamError> => {
+  return {
+    feed: (chunk) => {
       if (mode === "undecided") {
         const first = chunk.trimStart().charAt(0)
-        if (first === "") return Effect.succeed([])
+        if (first === "") return NONE
         mode = first === "{" || first === "[" ? "json" : "sse"
       }
-      if (mode === "sse") return feedSse(chunk)
+      if (mode === "sse") {
+        const events = sse.feed(chunk)
+        if (events === null) return tooLarge("an SSE event")
+        return events.length === 0 ? NONE : events.map(fromSse)
+      }
       json += chunk
-      return json.length > MAX_CHARS ? Effect.fail(tooLarge("a JSON body")) : Effect.succeed([])
-    }
-
-    const end = (): ReadonlyArray<BodyEvent> =>
-      mode === "json"
-        ? [{ _tag: "Json", body: json }]
-        : sse.end().map(fromSse)
-
-    return text.pipe(
-      Stream.mapConcatEffect(feed),
-      Stream.concat(Stream.suspend(() => Stream.fromIterable(end())))
-    )
-  })
+      return json.length > MAX_CHARS ? tooLarge("a JSON body") : NONE
+    },
+    end: () => (mode === "json" ? [{ _tag: "Json", body: json }] : sse.end().map(fromSse))
+  }
+}

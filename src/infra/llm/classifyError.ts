@@ -10,6 +10,12 @@ const decodeEnvelope = Schema.decodeUnknownEither(Schema.parseJson(ErrorEnvelope
 const errorObject = (error: ErrorEnvelope["error"]): ErrorObject =>
   typeof error === "string" ? { message: error } : error
 
+const decodeEnvelopeValue = Schema.decodeUnknownEither(ErrorEnvelope)
+
+/** The error object inside an already parsed JSON value, if it is an error envelope. */
+export const errorOfValue = (value: unknown): ErrorObject | null =>
+  Either.match(decodeEnvelopeValue(value), { onLeft: () => null, onRight: (env) => errorObject(env.error) })
+
 /** The error object inside a body, if the body is one. */
 export const parseErrorBody = (body: string): ErrorObject | null =>
   Either.match(decodeEnvelope(body), { onLeft: () => null, onRight: (env) => errorObject(env.error) })

@@ -1,16 +1,15 @@
 import { HttpClient, HttpClientRequest, type HttpClientResponse } from "@effect/platform"
-import { Clock, Duration, Effect, Either, Option, Redacted, Ref, Stream } from "effect"
-import { type BodyEvent, bodyEvents } from "./bodyEvents.ts"
+import { Chunk, Clock, Duration, Effect, Option, Redacted, Stream } from "effect"
 import { busyFromResponse, isBusyStatus, retryWhileBusy } from "./busyRetry.ts"
 import { chatCompletionBody, type ChatRequest } from "./ChatRequest.ts"
-import { errorEvent, httpStatusError, parseErrorBody, streamError } from "./classifyError.ts"
+import { httpStatusError } from "./classifyError.ts"
+import { type CompletionReader, makeCompletionReader, type Piece } from "./completionReader.ts"
 import type { LlmConfig } from "./LlmConfig.ts"
-import { type LlmError, LlmStreamError, type LlmTimeout } from "./LlmError.ts"
+import type { LlmError, LlmTimeout } from "./LlmError.ts"
 import type { LlmEvent } from "./LlmEvent.ts"
 import { firstByteTimeout, idleTimeout, withPhaseTimeouts } from "./phaseTimeouts.ts"
+import { relayPieces } from "./relayPieces.ts"
 import { transportError } from "./transportError.ts"
-import { applyChunk, finishStream, initialStreamState, type StreamState } from "./streamState.ts"
-import { decodeChunk } from "./wireSchemas.ts"
 
 /** A whole error body, bounded by the idle limit. */
 const readBody = (response: HttpClientResponse.HttpClientResponse, url: string, config: LlmConfig) =>
@@ -19,68 +18,20 @@ const readBody = (response: HttpClientResponse.HttpClientResponse, url: string, 
     Effect.timeoutFail({ duration: config.idleTimeout, onTimeout: (): LlmTimeout => idleTimeout(url, config.idleTimeout) })
   )
 
-/** Folds one completion chunk (JSON text) into the state and returns its deltas. */
-const handleChunk = (state: Ref.Ref<StreamState>, data: string) =>
-  Effect.gen(function*() {
-    // Only a frame with an `error` key can be an error envelope; trying every delta as one would
-    // build (and throw away) a parse error per token.
-    const error = data.includes('"error"') ? parseErrorBody(data) : null
-    if (error !== null) return yield* streamError(error, data)
-    const frame = decodeChunk(data)
-    if (Either.isLeft(frame)) {
-      yield* Effect.logWarning("LlmClient.streamChat: skipped an SSE frame that did not decode").pipe(
-        Effect.annotateLogs({ data: data.slice(0, 200) })
-      )
-      return []
-    }
-    const before = yield* Ref.get(state)
-    const events = yield* Ref.modify(state, (s) => {
-      const [next, events] = applyChunk(s, frame.right)
-      return [events, next]
-    })
-    const after = yield* Ref.get(state)
-    if (before.loading === "loading" && after.loading === "answer") {
-      yield* Effect.logInfo("LlmClient.streamChat: llama-swap loaded the model").pipe(
-        Effect.annotateLogs({ progress: after.loadingNote })
-      )
-    }
-    return events
-  })
-
-/** Turns one body event into deltas: `[DONE]` marks the end, an `error` event fails the stream. */
-const handleEvent = (state: Ref.Ref<StreamState>, event: BodyEvent) =>
-  Effect.gen(function*() {
-    if (event._tag === "Json") {
-      const events = yield* handleChunk(state, event.body)
-      yield* Ref.update(state, (s) => ({ ...s, done: true }))
-      return events
-    }
-    if (event.event === "error") return yield* errorEvent(event.data)
-    const data = event.data.trim()
-    if (data === "[DONE]") {
-      yield* Ref.update(state, (s) => ({ ...s, done: true }))
-      return []
-    }
-    if (data === "") return []
-    return yield* handleChunk(state, data)
-  })
-
-const closingEvents = (state: Ref.Ref<StreamState>) =>
-  Ref.get(state).pipe(
-    Effect.flatMap((s) => Either.mapLeft(finishStream(s), (message) => new LlmStreamError({ message })))
-  )
-
-const isDone = (event: BodyEvent) => event._tag === "Sse" && event.data.trim() === "[DONE]"
-
-/** The body as events, each wait bounded: comments and blank bytes are not progress. */
-const responseEvents = (
+/** The body as pieces, one per read that completed a body event; each wait bounded: comments and blank bytes are not progress. */
+const responsePieces = (
   response: HttpClientResponse.HttpClientResponse,
+  reader: CompletionReader,
   url: string,
   config: LlmConfig,
   firstByteLeft: Duration.Duration
-): Stream.Stream<BodyEvent, LlmError> =>
+): Stream.Stream<Piece, LlmError> =>
   withPhaseTimeouts(
-    bodyEvents(response.stream.pipe(Stream.mapError(transportError(url, config)), Stream.decodeText())),
+    response.stream.pipe(
+      Stream.mapError(transportError(url, config)),
+      Stream.mapChunks(Chunk.filterMap((bytes) => Option.fromNullable(reader.read(bytes)))),
+      Stream.concat(Stream.suspend(() => Stream.fromIterable(Option.toArray(Option.fromNullable(reader.end())))))
+    ),
     { first: firstByteLeft, idle: config.idleTimeout, url, firstLimit: config.firstByteTimeout }
   )
 
@@ -117,11 +68,9 @@ export const makeStreamChat = (client: HttpClient.HttpClient, config: LlmConfig)
       const { response, start } = yield* retryWhileBusy(attempt, url, config)
       const elapsed = (yield* Clock.currentTimeMillis) - start
       const firstByteLeft = Duration.millis(Math.max(1, Duration.toMillis(config.firstByteTimeout) - elapsed))
-      const state = yield* Ref.make(initialStreamState)
-      return responseEvents(response, url, config, firstByteLeft).pipe(
-        Stream.takeUntil(isDone),
-        Stream.mapConcatEffect((event) => handleEvent(state, event)),
-        Stream.concat(Stream.fromIterableEffect(closingEvents(state)))
+      const reader = makeCompletionReader()
+      return relayPieces(responsePieces(response, reader, url, config, firstByteLeft)).pipe(
+        Stream.concat(Stream.fromIterableEffect(Effect.suspend(reader.closing)))
       )
     })).pipe(Stream.withSpan("LlmClient.streamChat"))
   }

@@ -33,6 +33,23 @@ const numbersOnly = (record: Readonly<Record<string, unknown>>): Record<string, 
     Object.entries(record).flatMap(([k, v]) => (typeof v === "number" && Number.isFinite(v) ? [[k, v]] : []))
   )
 
+type DeltaText = string | null | undefined
+
+/**
+ * The events of one choice's delta, reasoning before text; empty fields yield nothing.
+ * Shared by the careful decode and the fast path (fastDeltas.ts) so both read a delta alike.
+ */
+export const pushDeltas = (
+  events: Array<LlmEvent>,
+  content: DeltaText,
+  reasoningContent: DeltaText,
+  reasoning: DeltaText
+): void => {
+  const thinking = reasoningContent ?? reasoning
+  if (thinking) events.push(LlmEvent.ReasoningDelta({ text: thinking }))
+  if (content) events.push(LlmEvent.TextDelta({ text: content }))
+}
+
 /** Folds one decoded chunk into the state and returns the deltas it carries (none for llama-swap's loading progress). */
 export const applyChunk = (
   state: StreamState,
@@ -47,9 +64,7 @@ export const applyChunk = (
   let { finishReason, toolCalls } = state
   for (const choice of chunk.choices ?? []) {
     const delta = choice.delta ?? choice.message
-    const reasoning = delta?.reasoning_content ?? delta?.reasoning
-    if (reasoning) events.push(LlmEvent.ReasoningDelta({ text: reasoning }))
-    if (delta?.content) events.push(LlmEvent.TextDelta({ text: delta.content }))
+    pushDeltas(events, delta?.content, delta?.reasoning_content, delta?.reasoning)
     for (const call of delta?.tool_calls ?? []) toolCalls = addToolCallDelta(toolCalls, call)
     if (choice.finish_reason) finishReason = choice.finish_reason
   }

@@ -61,7 +61,8 @@ export const CompletionChunk = Schema.Struct({
 })
 export type CompletionChunk = typeof CompletionChunk.Type
 
-export const decodeChunk = Schema.decodeUnknownEither(Schema.parseJson(CompletionChunk))
+/** The careful decode of a parsed SSE frame (see fastDeltas.ts for the common shape's shortcut). */
+export const decodeChunk = Schema.decodeUnknownEither(CompletionChunk)
 
 export const ModelList = Schema.Struct({
   data: Schema.Array(Schema.Struct({

@@ -175,11 +175,19 @@ layer(fakeLlmLayer, { excludeTestServices: true, timeout: 30_000 })("LlmClient.s
         headers: { "content-type": "application/json; charset=utf-8" },
         steps: [...textSteps("early"), { delayMs: 20_000 }, ...closing("stop")]
       })
+      // the text written before the pause arrives in one or two reads, each relayed as it comes
+      let text = ""
       const first = yield* Effect.gen(function*() {
         const llm = yield* LlmClient
-        return yield* Stream.runCollect(llm.streamChat(ask("x")).pipe(Stream.take(1)))
+        return yield* Stream.runCollect(llm.streamChat(ask("x")).pipe(
+          Stream.takeUntil((e) => {
+            if (e._tag === "TextDelta") text += e.text
+            return text === "early"
+          })
+        ))
       }).pipe(Effect.provide(clientLayer(fake.url)), Effect.timeout("10 seconds"))
-      expect(Chunk.toReadonlyArray(first)).toEqual([expect.objectContaining({ _tag: "TextDelta", text: "earl" })])
+      expect(Chunk.toReadonlyArray(first).every((e) => e._tag === "TextDelta")).toBe(true)
+      expect(text).toBe("early")
       expect(yield* Effect.promise(() => fake.waitClosedEarly(1))).toBe(true)
     }))
 

@@ -121,7 +121,10 @@ layer(fakeLlmLayer, { excludeTestServices: true })("LlmClient.streamChat: answer
         ]
       })
       const events = yield* collect(fake)
-      expect(events.map((e) => e._tag)).toEqual(["TextDelta", "TextDelta", "Finished"])
+      // how many TextDeltas depends on how the frames were read (one per read); none is empty
+      const deltas = events.slice(0, -1)
+      expect(deltas.filter((e) => e._tag !== "TextDelta" || e.text === "")).toEqual([])
+      expect(events[events.length - 1]._tag).toBe("Finished")
       expect(textOf(events)).toBe("ab")
     }))
 
