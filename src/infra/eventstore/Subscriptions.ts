@@ -1,16 +1,18 @@
-import { SqlError } from "@effect/sql"
+import { SqlClient, SqlError } from "@effect/sql"
 import {
   Cause, Chunk, Config, Context, Duration, Effect, Layer, Option, PubSub, Queue, Schedule, Stream, SubscriptionRef
 } from "effect"
 import { EventStore } from "./EventStore.ts"
 import type { Checkpoint, StoredEvent } from "./model.ts"
 import { runListener } from "./notifyListener.ts"
-import { concerns, type Wakeup } from "./wakeup.ts"
+import { pollLog } from "./pollLog.ts"
+import { makeWakeRegistry, type PollResult } from "./wakeRegistry.ts"
+import type { Wakeup } from "./wakeup.ts"
 
 export type { Wakeup } from "./wakeup.ts"
 
 export interface SubscriptionsConfig {
-  /** Longest a caught-up reader waits without a wake-up before re-reading the log. */
+  /** How often the process polls the log (one statement) in case a NOTIFY was lost. */
   readonly pollInterval: Duration.DurationInput
   /** How often the LISTEN connection is proved alive (silence for 3× restarts it). */
   readonly heartbeat: Duration.DurationInput
@@ -50,42 +52,62 @@ const readPatiently = <A, E, R>(read: Effect.Effect<A, E, R>) =>
 const make = (config: SubscriptionsConfig) =>
   Effect.gen(function* () {
     const store = yield* EventStore
+    const sql = yield* SqlClient.SqlClient
     const pollInterval = Duration.decode(config.pollInterval)
     const batchSize = config.batchSize ?? 500
     const wakeupHub = yield* PubSub.sliding<Wakeup>(4096)
     const listening = yield* SubscriptionRef.make(false)
+    const registry = makeWakeRegistry()
+    const polls = yield* SubscriptionRef.make(0)
     yield* Effect.forkScoped(runListener({ wakeups: wakeupHub, listening, heartbeat: Duration.decode(config.heartbeat) }))
+
+    // One fiber routes every wake-up to the tails of the stream it names (a map lookup, no broadcast).
+    const dispatched = yield* PubSub.subscribe(wakeupHub)
+    yield* Effect.forkScoped(
+      Queue.takeBetween(dispatched, 1, 1024).pipe(
+        Effect.flatMap((wakeups) => Effect.sync(() => Chunk.forEach(wakeups, registry.dispatch))),
+        Effect.forever
+      )
+    )
+
+    // The safety net for a lost NOTIFY: one statement per interval for the whole process, and none
+    // while no tail is open; it wakes only the tails whose stream moved.
+    const pollOnce = Effect.gen(function* () {
+      if (registry.isEmpty()) return
+      const result = yield* pollLog(registry.watchedStreams()).pipe(Effect.provideService(SqlClient.SqlClient, sql))
+      registry.afterPoll(result)
+      yield* SubscriptionRef.update(polls, (n) => n + 1)
+    }).pipe(Effect.catchAllCause((cause) => Effect.logDebug("polling the log failed; trying again next interval", cause)))
+    yield* Effect.forkScoped(pollOnce.pipe(Effect.delay(pollInterval), Effect.forever))
 
     /** Wakes this process's readers at once, without waiting for the NOTIFY round trip. */
     const signal = (streamId: string, version?: number) =>
       PubSub.publish(wakeupHub, { streamId, version: version ?? null, source: "signal" }).pipe(Effect.asVoid)
 
-    /** Returns on the first relevant wake-up, or after the poll interval. */
-    const waitForWakeup = (dequeue: Queue.Dequeue<Wakeup>, relevant: (w: Wakeup) => boolean) => {
-      const takeRelevant: Effect.Effect<void> = Effect.flatMap(Queue.take(dequeue), (w) =>
-        relevant(w) ? Effect.void : takeRelevant
-      )
-      return Effect.raceFirst(takeRelevant, Effect.sleep(pollInterval))
-    }
-
     /**
      * Pages through the log forever: reads, and when a read comes back short (caught up) waits for
-     * a wake-up or the poll. Wake-ups are subscribed to before the first read and drained before
-     * every read, so one that arrives during a read makes the next wait return at once.
+     * a wake-up (NOTIFY, signal, or the poll seeing news). The tail is registered before the first
+     * read and its latch closed before every read, so a wake-up during a read makes the next wait
+     * return at once.
      */
     const tail = <S>(
-      relevant: (w: Wakeup) => boolean,
+      streamId: string | null,
       start: S,
+      behind: (s: S, poll: PollResult) => boolean,
       read: (s: S) => Effect.Effect<{ readonly events: ReadonlyArray<StoredEvent>; readonly next: S }>
     ): Stream.Stream<StoredEvent> =>
       Stream.unwrapScoped(
         Effect.gen(function* () {
-          const dequeue = yield* PubSub.subscribe(wakeupHub)
+          const latch = yield* Effect.makeLatch(false)
+          let current = start
+          const remove = registry.add({ streamId, wake: () => latch.unsafeOpen(), behind: (poll) => behind(current, poll) })
+          yield* Effect.addFinalizer(() => Effect.sync(remove))
           return Stream.paginateChunkEffect({ state: start, wait: false }, ({ state, wait }) =>
             Effect.gen(function* () {
-              if (wait) yield* waitForWakeup(dequeue, relevant)
-              yield* Queue.takeAll(dequeue)
+              if (wait) yield* latch.await
+              latch.unsafeClose()
               const { events, next } = yield* readPatiently(read(state))
+              current = next
               const page = Chunk.fromIterable(events)
               return [page, Option.some({ state: next, wait: events.length < batchSize })] as const
             })
@@ -93,22 +115,36 @@ const make = (config: SubscriptionsConfig) =>
         })
       )
 
-    /** Every event after `from`, in commit-safe (transaction id, position) order, then live. */
-    const allEvents = (from: Checkpoint) =>
-      tail(
-        () => true,
+    /**
+     * Every event after `from`, in commit-safe (transaction id, position) order, then live. The
+     * poll wakes it when the log's highest position moved since the previous poll.
+     */
+    const allEvents = (from: Checkpoint) => {
+      let seenHead: number | undefined = undefined
+      return tail(
+        null,
         from,
+        (_, poll) => {
+          const moved = poll.head !== seenHead
+          seenHead = poll.head
+          return moved
+        },
         (checkpoint) =>
           Effect.map(store.readAll(checkpoint, batchSize), (r) => ({ events: r.events, next: r.checkpoint }))
       )
+    }
 
     /** One stream's events after `afterVersion`, then live. */
     const streamEvents = (streamId: string, afterVersion = 0) =>
-      tail(concerns(streamId), afterVersion, (after) =>
-        Effect.map(store.readStream(streamId, { after, upTo: after + batchSize }), (events) => ({
-          events,
-          next: events[events.length - 1]?.stream_version ?? after
-        }))
+      tail(
+        streamId,
+        afterVersion,
+        (after, poll) => (poll.versions.get(streamId) ?? 0) > after,
+        (after) =>
+          Effect.map(store.readStream(streamId, { after, upTo: after + batchSize }), (events) => ({
+            events,
+            next: events[events.length - 1]?.stream_version ?? after
+          }))
       )
 
     return {
@@ -118,6 +154,8 @@ const make = (config: SubscriptionsConfig) =>
       /** Whether the LISTEN connection is currently proved alive. */
       listening,
       awaitListening: listening.changes.pipe(Stream.filter((up) => up), Stream.take(1), Stream.runDrain),
+      /** How many polls have run a statement (for tests: the poller's ticks). */
+      polls,
       allEvents,
       streamEvents
     } as const

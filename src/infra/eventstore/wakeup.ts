@@ -19,6 +19,3 @@ export const parseNotification = (payload: string): Wakeup | undefined => {
   if (!Number.isSafeInteger(version) || version < 1) return undefined
   return { streamId: payload.slice(0, at), version, source: "notify" }
 }
-
-export const concerns = (streamId: string) => (wakeup: Wakeup) =>
-  wakeup.streamId === null || wakeup.streamId === streamId
