@@ -1,4 +1,4 @@
-import { Chunk, Duration, Effect, Option, Ref, Stream } from "effect"
+import { Chunk, Duration, Effect, Option, Stream } from "effect"
 import { LlmTimeout } from "./LlmError.ts"
 
 const seconds = (d: Duration.Duration) => Math.round(Duration.toMillis(d) / 100) / 10
@@ -29,31 +29,60 @@ export const connectTimeout = (url: string, limit: Duration.Duration) =>
   })
 
 /**
- * Bounds the wait for each element: `first` for the first one, `idle` for every later gap.
- * Applied to parsed events, so SSE comments (`: ping`) are not progress; empty chunks are pulled
- * through under the same deadline.
+ * Bounds the wait for each element: `first` for the first one, `idle` for every later gap. Only
+ * time spent waiting on `stream` counts, not time the consumer takes. Applied to parsed events, so
+ * SSE comments (`: ping`) are not progress; empty chunks are pulled through under the same deadline.
+ *
+ * One watchdog fiber checks the deadline (one wake per limit period) instead of racing a timer
+ * against every read, which cost far more than the read. When a wait runs out it calls `abort`,
+ * which must end the pending read (closing the request does), and the stream fails with the timeout.
  */
 export const withPhaseTimeouts = <A, E, R>(
   stream: Stream.Stream<A, E, R>,
-  options: { readonly first: Duration.Duration; readonly idle: Duration.Duration; readonly url: string; readonly firstLimit: Duration.Duration }
+  options: {
+    readonly first: Duration.Duration
+    readonly idle: Duration.Duration
+    readonly url: string
+    readonly firstLimit: Duration.Duration
+    readonly abort: Effect.Effect<void>
+  }
 ): Stream.Stream<A, E | LlmTimeout, R> =>
   Stream.unwrapScoped(Effect.gen(function*() {
     const pull = yield* Stream.toPull(stream)
+    const clock = yield* Effect.clock
+    let started = false
+    /** When the pending wait began; null while the consumer has the last chunk. */
+    let waitingSince: number | null = null
+    let expired: LlmTimeout | null = null
+
+    const watchdog: Effect.Effect<void> = Effect.suspend(() => {
+      const limit = Duration.toMillis(started ? options.idle : options.first)
+      const since = waitingSince
+      const now = clock.unsafeCurrentTimeMillis()
+      if (since !== null && now - since >= limit) {
+        expired = started ? idleTimeout(options.url, options.idle) : firstByteTimeout(options.url, options.firstLimit)
+        return options.abort
+      }
+      return Effect.zipRight(Effect.sleep(Duration.millis(since === null ? limit : since + limit - now)), watchdog)
+    })
+    yield* Effect.forkScoped(watchdog)
+
     const nonEmpty: typeof pull = Effect.flatMap(pull, (chunk) => (Chunk.isEmpty(chunk) ? nonEmpty : Effect.succeed(chunk)))
-    const started = yield* Ref.make(false)
-    const next = Effect.gen(function*() {
-      const isStarted = yield* Ref.get(started)
-      const chunk = yield* nonEmpty.pipe(
-        Effect.timeoutFail({
-          duration: isStarted ? options.idle : options.first,
-          onTimeout: () =>
-            Option.some<E | LlmTimeout>(
-              isStarted ? idleTimeout(options.url, options.idle) : firstByteTimeout(options.url, options.firstLimit)
-            )
-        })
-      )
-      yield* Ref.set(started, true)
-      return chunk
+    const next = Effect.suspend(() => {
+      if (expired !== null) return Effect.fail(Option.some<E | LlmTimeout>(expired))
+      waitingSince = clock.unsafeCurrentTimeMillis()
+      return Effect.matchEffect(nonEmpty, {
+        onSuccess: (chunk) => {
+          waitingSince = null
+          started = true
+          return Effect.succeed(chunk)
+        },
+        // a read ended by the watchdog's abort fails (or ends) as the timeout
+        onFailure: (error) => {
+          waitingSince = null
+          return Effect.fail(expired !== null ? Option.some<E | LlmTimeout>(expired) : error)
+        }
+      })
     })
     return Stream.repeatEffectChunkOption(next)
   }))

@@ -1,5 +1,5 @@
 import { HttpClient, HttpClientRequest, type HttpClientResponse } from "@effect/platform"
-import { Chunk, Clock, Duration, Effect, Option, Redacted, Stream } from "effect"
+import { Chunk, Clock, Duration, Effect, Exit, Option, Redacted, Scope, Stream } from "effect"
 import { busyFromResponse, isBusyStatus, retryWhileBusy } from "./busyRetry.ts"
 import { chatCompletionBody, type ChatRequest } from "./ChatRequest.ts"
 import { httpStatusError } from "./classifyError.ts"
@@ -24,7 +24,7 @@ const responsePieces = (
   reader: CompletionReader,
   url: string,
   config: LlmConfig,
-  firstByteLeft: Duration.Duration
+  timeouts: { readonly first: Duration.Duration; readonly abort: Effect.Effect<void> }
 ): Stream.Stream<Piece, LlmError> =>
   withPhaseTimeouts(
     response.stream.pipe(
@@ -32,7 +32,7 @@ const responsePieces = (
       Stream.mapChunks(Chunk.filterMap((bytes) => Option.fromNullable(reader.read(bytes)))),
       Stream.concat(Stream.suspend(() => Stream.fromIterable(Option.toArray(Option.fromNullable(reader.end())))))
     ),
-    { first: firstByteLeft, idle: config.idleTimeout, url, firstLimit: config.firstByteTimeout }
+    { ...timeouts, idle: config.idleTimeout, url, firstLimit: config.firstByteTimeout }
   )
 
 export const makeStreamChat = (client: HttpClient.HttpClient, config: LlmConfig) => {
@@ -65,11 +65,17 @@ export const makeStreamChat = (client: HttpClient.HttpClient, config: LlmConfig)
     })
 
     return Stream.unwrapScoped(Effect.gen(function*() {
-      const { response, start } = yield* retryWhileBusy(attempt, url, config)
+      // The request lives in a scope of its own: closing it aborts the request, which is how the
+      // phase timeouts end a read that waits too long.
+      const requestScope = yield* Effect.acquireRelease(Scope.make(), (scope, exit) => Scope.close(scope, exit))
+      const { response, start } = yield* Scope.extend(retryWhileBusy(attempt, url, config), requestScope)
       const elapsed = (yield* Clock.currentTimeMillis) - start
-      const firstByteLeft = Duration.millis(Math.max(1, Duration.toMillis(config.firstByteTimeout) - elapsed))
+      const timeouts = {
+        first: Duration.millis(Math.max(1, Duration.toMillis(config.firstByteTimeout) - elapsed)),
+        abort: Scope.close(requestScope, Exit.void)
+      }
       const reader = makeCompletionReader()
-      return relayPieces(responsePieces(response, reader, url, config, firstByteLeft)).pipe(
+      return relayPieces(responsePieces(response, reader, url, config, timeouts)).pipe(
         Stream.concat(Stream.fromIterableEffect(Effect.suspend(reader.closing)))
       )
     })).pipe(Stream.withSpan("LlmClient.streamChat"))
