@@ -3,125 +3,168 @@ import type { SessionEvent } from "./events.ts"
 import type { MessageSnapshot } from "./message.ts"
 import { initialState, type SessionState } from "./state.ts"
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] }
+type DraftMessage = Mutable<MessageSnapshot>
+
+/**
+ * A transient, mutable copy of a state, private to one `evolve` or one `fold`. Only objects the
+ * draft made itself (its messages array and the messages in `owned`) are ever changed in place:
+ * messages shared with the input state or with an event are copied on their first change. So a
+ * fold pays for one copy of the message list, not one per event, and a delta costs O(1) amortised
+ * (the streaming message is found from the end, and V8 appends to a string without copying it).
+ */
+interface Draft extends Mutable<Omit<SessionState, "messages">> {
+  messages: Array<MessageSnapshot>
+  readonly owned: Set<MessageSnapshot>
+}
+
+const toDraft = (state: SessionState): Draft => ({ ...state, messages: state.messages.slice(), owned: new Set() })
+
+const toState = ({ owned: _, ...state }: Draft): SessionState => state
+
 const newMessage = (
+  draft: Draft,
   id: MessageId,
   role: MessageSnapshot["role"],
   at: string,
   fields: Partial<MessageSnapshot>
-): MessageSnapshot => ({
-  id, role, content: "", reasoning: "", tool_calls: [], tool_results: [], status: "streaming", error: null,
-  finish_reason: null, usage: null, ctx_used: null, ctx_max: null, timings: null, model: null,
-  started_at: at, finished_at: null, ...fields
-})
+) => {
+  const message: DraftMessage = {
+    id, role, content: "", reasoning: "", tool_calls: [], tool_results: [], status: "streaming", error: null,
+    finish_reason: null, usage: null, ctx_used: null, ctx_max: null, timings: null, model: null,
+    started_at: at, finished_at: null, ...fields
+  }
+  draft.owned.add(message)
+  draft.messages.push(message)
+}
 
-/** Replaces one message; searched from the end, where the streaming one almost always is. */
-const updateMessage = (
-  state: SessionState,
-  id: MessageId,
-  f: (m: MessageSnapshot) => MessageSnapshot
-): ReadonlyArray<MessageSnapshot> => {
-  const index = state.messages.findLastIndex((m) => m.id === id)
-  if (index < 0) return state.messages
-  const next = state.messages.slice()
-  next[index] = f(state.messages[index])
-  return next
+/** Changes one message in place (a copy of it, the first time); searched from the end, where the streaming one is. */
+const updateMessage = (draft: Draft, id: MessageId, f: (m: DraftMessage) => void) => {
+  const index = draft.messages.findLastIndex((m) => m.id === id)
+  if (index < 0) return
+  const current = draft.messages[index]
+  if (draft.owned.has(current)) return f(current)
+  const copy: DraftMessage = { ...current }
+  draft.owned.add(copy)
+  draft.messages[index] = copy
+  f(copy)
 }
 
 /** Ends the open message: clears open_message_id when it is that message. */
-const finish = (
-  state: SessionState,
-  id: MessageId,
-  f: (m: MessageSnapshot) => MessageSnapshot
-): SessionState => ({
-  ...state,
-  messages: updateMessage(state, id, f),
-  open_message_id: state.open_message_id === id ? null : state.open_message_id
-})
+const finish = (draft: Draft, id: MessageId, f: (m: DraftMessage) => void) => {
+  updateMessage(draft, id, f)
+  if (draft.open_message_id === id) draft.open_message_id = null
+}
 
-const applyEvent = (state: SessionState, event: SessionEvent): SessionState => {
+const applyEvent = (draft: Draft, event: SessionEvent): void => {
   switch (event._tag) {
     case "SessionCreated":
-      return {
-        ...state, exists: true, session_id: event.session_id, project_id: event.project_id, name: event.name,
-        name_by: "default", model: event.model, system_prompt: event.system_prompt,
-        forked_from: event.forked_from ?? null, created_at: event.at
-      }
+      draft.exists = true
+      draft.session_id = event.session_id
+      draft.project_id = event.project_id
+      draft.name = event.name
+      draft.name_by = "default"
+      draft.model = event.model
+      draft.system_prompt = event.system_prompt
+      draft.forked_from = event.forked_from ?? null
+      draft.created_at = event.at
+      return
     case "MessagesCopied":
-      return { ...state, messages: [...state.messages, ...event.messages] }
+      for (const m of event.messages) draft.messages.push(m)
+      return
     case "SessionRenamed":
-      return { ...state, name: event.name, name_by: event.by }
+      draft.name = event.name
+      draft.name_by = event.by
+      return
     case "SessionSettingsChanged":
-      return {
-        ...state,
-        model: event.model === undefined ? state.model : event.model,
-        system_prompt: event.system_prompt ?? state.system_prompt
-      }
+      if (event.model !== undefined) draft.model = event.model
+      draft.system_prompt = event.system_prompt ?? draft.system_prompt
+      return
     case "SessionDeleted":
-      return { ...state, deleted: true }
-    case "UserMessagePosted": {
-      const message = newMessage(event.message_id, "user", event.at, {
+      draft.deleted = true
+      return
+    case "UserMessagePosted":
+      return newMessage(draft, event.message_id, "user", event.at, {
         content: event.content, status: "complete", finished_at: event.at
       })
-      return { ...state, messages: [...state.messages, message] }
-    }
-    case "AssistantMessageStarted": {
-      const message = newMessage(event.message_id, "assistant", event.at, { model: event.model })
-      return { ...state, messages: [...state.messages, message], open_message_id: event.message_id }
-    }
+    case "AssistantMessageStarted":
+      newMessage(draft, event.message_id, "assistant", event.at, { model: event.model })
+      draft.open_message_id = event.message_id
+      return
     case "TextDelta":
-      return { ...state, messages: updateMessage(state, event.message_id, (m) => ({ ...m, content: m.content + event.text })) }
+      return updateMessage(draft, event.message_id, (m) => {
+        m.content += event.text
+      })
     case "ReasoningDelta":
-      return {
-        ...state,
-        messages: updateMessage(state, event.message_id, (m) => ({ ...m, reasoning: m.reasoning + event.text }))
-      }
+      return updateMessage(draft, event.message_id, (m) => {
+        m.reasoning += event.text
+      })
     case "ToolCallRequested": {
       const call = { id: event.tool_call_id, name: event.name, args: event.args }
-      return { ...state, messages: updateMessage(state, event.message_id, (m) => ({ ...m, tool_calls: [...m.tool_calls, call] })) }
+      return updateMessage(draft, event.message_id, (m) => {
+        m.tool_calls = [...m.tool_calls, call]
+      })
     }
     case "ToolResultRecorded": {
       const result = {
         tool_call_id: event.tool_call_id, output: event.output, truncated: event.truncated, error: event.error ?? null
       }
-      return {
-        ...state,
-        messages: updateMessage(state, event.message_id, (m) => ({ ...m, tool_results: [...m.tool_results, result] }))
-      }
+      return updateMessage(draft, event.message_id, (m) => {
+        m.tool_results = [...m.tool_results, result]
+      })
     }
     case "AssistantMessageCompleted":
-      return finish(state, event.message_id, (m) => ({
-        ...m, status: "complete", finish_reason: event.finish_reason, usage: event.usage, ctx_used: event.ctx_used,
-        ctx_max: event.ctx_max, timings: event.timings, finished_at: event.at
-      }))
+      return finish(draft, event.message_id, (m) => {
+        m.status = "complete"
+        m.finish_reason = event.finish_reason
+        m.usage = event.usage
+        m.ctx_used = event.ctx_used
+        m.ctx_max = event.ctx_max
+        m.timings = event.timings
+        m.finished_at = event.at
+      })
     case "AssistantMessageFailed":
-      return finish(state, event.message_id, (m) => ({ ...m, status: "failed", error: event.error, finished_at: event.at }))
+      return finish(draft, event.message_id, (m) => {
+        m.status = "failed"
+        m.error = event.error
+        m.finished_at = event.at
+      })
     case "AssistantMessageCancelled":
-      return finish(state, event.message_id, (m) => ({ ...m, status: "cancelled", finished_at: event.at }))
+      return finish(draft, event.message_id, (m) => {
+        m.status = "cancelled"
+        m.finished_at = event.at
+      })
     case "AssistantMessageInterrupted":
-      return finish(state, event.message_id, (m) => ({
-        ...m, status: "interrupted", error: { code: "interrupted", message: event.reason }, finished_at: event.at
-      }))
+      return finish(draft, event.message_id, (m) => {
+        m.status = "interrupted"
+        m.error = { code: "interrupted", message: event.reason }
+        m.finished_at = event.at
+      })
     case "MessagesDeleted": {
       const gone = new Set<MessageId>(event.message_ids)
-      const open = state.open_message_id
-      return {
-        ...state,
-        messages: state.messages.filter((m) => !gone.has(m.id)),
-        open_message_id: open !== null && gone.has(open) ? null : open
-      }
+      draft.messages = draft.messages.filter((m) => !gone.has(m.id))
+      if (draft.open_message_id !== null && gone.has(draft.open_message_id)) draft.open_message_id = null
+      return
     }
   }
 }
 
-/** Pure and immutable: returns a new state, never changes `state`. */
-export const evolve = (state: SessionState, event: SessionEvent): SessionState => ({
-  ...applyEvent(state, event),
-  updated_at: event.at,
-  version: state.version + 1
-})
+const step = (draft: Draft, event: SessionEvent) => {
+  applyEvent(draft, event)
+  draft.updated_at = event.at
+  draft.version += 1
+}
 
+/** Pure and immutable: returns a new state, never changes `state` or `event`. */
+export const evolve = (state: SessionState, event: SessionEvent): SessionState => {
+  const draft = toDraft(state)
+  step(draft, event)
+  return toState(draft)
+}
+
+/** The same result as applying `evolve` event by event, with one copy of the message list for the whole run. */
 export const fold = (events: Iterable<SessionEvent>, from: SessionState = initialState): SessionState => {
-  let state = from
-  for (const event of events) state = evolve(state, event)
-  return state
+  const draft = toDraft(from)
+  for (const event of events) step(draft, event)
+  return toState(draft)
 }
