@@ -34,6 +34,21 @@ layer(fakeLlmLayer, { excludeTestServices: true })("LlmClient.streamChat: time l
       expect(textOf(events)).toBe("piece 0 piece 1 piece 2 piece 3 piece 4 ")
     }))
 
+  it.effect("time the consumer spends on an event does not count against the idle limit", () =>
+    Effect.gen(function*() {
+      const fake = yield* FakeLlmServer
+      fake.reset()
+      fake.enqueue(slowReply(4, 30))
+      const seen: Array<string> = []
+      yield* Effect.gen(function*() {
+        const llm = yield* LlmClient
+        // each event takes the consumer three times the idle limit; the upstream itself never waits that long
+        yield* Stream.runForEach(llm.streamChat(ask("x")), (e) =>
+          e._tag === "TextDelta" ? Effect.sleep("600 millis").pipe(Effect.zipRight(Effect.sync(() => void seen.push(e.text)))) : Effect.void)
+      }).pipe(Effect.provide(clientLayer(fake.url, { LLM_IDLE_TIMEOUT_MS: "200" })))
+      expect(seen.join("")).toBe("piece 0 piece 1 piece 2 piece 3 ")
+    }))
+
   it.effect("interrupting the consuming fiber closes the connection", () =>
     Effect.gen(function*() {
       const fake = yield* FakeLlmServer
