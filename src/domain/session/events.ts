@@ -170,3 +170,8 @@ const tagSet: { readonly [K in SessionEvent["_tag"]]: K } = {
   MessagesDeleted: "MessagesDeleted"
 }
 export const sessionEventTypes: ReadonlyArray<SessionEvent["_tag"]> = Object.values(tagSet)
+
+/** The events that end an assistant message, whatever the outcome. */
+export const isTerminalEvent = (event: SessionEvent): boolean =>
+  event._tag === "AssistantMessageCompleted" || event._tag === "AssistantMessageFailed" ||
+  event._tag === "AssistantMessageCancelled" || event._tag === "AssistantMessageInterrupted"

@@ -1,6 +1,6 @@
 import type { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
-import type { MessageSnapshot, SessionEvent } from "../../domain/index.ts"
+import { isTerminalEvent, type MessageSnapshot, type SessionEvent } from "../../domain/index.ts"
 
 const json = (value: unknown) => JSON.stringify(value)
 
@@ -98,15 +98,11 @@ const eventRows = (sql: SqlClient.SqlClient, streamId: string, event: SessionEve
   }
 }
 
-const isTerminal = (event: SessionEvent) =>
-  event._tag === "AssistantMessageCompleted" || event._tag === "AssistantMessageFailed" ||
-  event._tag === "AssistantMessageCancelled" || event._tag === "AssistantMessageInterrupted"
-
 /** Applies one session event to `sessions` and `messages`. Delta batches touch no row at all. */
 export const sessionProjection = (sql: SqlClient.SqlClient, streamId: string, event: SessionEvent, version: number) =>
   Effect.gen(function* () {
     yield* eventRows(sql, streamId, event, version)
     if (event._tag === "TextDelta" || event._tag === "ReasoningDelta") return
     yield* sql`UPDATE sessions SET version = ${version}, updated_at = ${event.at}
-      ${isTerminal(event) ? sql`, open_message_id = NULL` : sql``} WHERE id = ${event.session_id}`
+      ${isTerminalEvent(event) ? sql`, open_message_id = NULL` : sql``} WHERE id = ${event.session_id}`
   })

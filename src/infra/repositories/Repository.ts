@@ -1,6 +1,6 @@
 import { SqlClient } from "@effect/sql"
 import { Effect, Either, Option, Schema } from "effect"
-import { EventStore } from "../eventstore/EventStore.ts"
+import { type AppendedEvent, EventStore } from "../eventstore/EventStore.ts"
 import { ConcurrencyConflict, EventDecodeError } from "../eventstore/errors.ts"
 import type { AppendResult, CommandKey, StoredEvent } from "../eventstore/model.ts"
 import type { AggregateSpec } from "./Aggregate.ts"
@@ -9,6 +9,27 @@ import { storableEncoded } from "./storableEvent.ts"
 export interface Loaded<State> {
   readonly state: State
   readonly version: number
+}
+
+/** Persisted snapshots of an aggregate: where a load may start instead of version 0. */
+export interface Snapshots<Id extends string, State, Event> {
+  /** The newest usable snapshot at or below `upTo`, if any (one this code cannot read counts as none). */
+  readonly read: (sql: SqlClient.SqlClient, id: Id, upTo: number) => Effect.Effect<Option.Option<Loaded<State>>, unknown>
+  /** Whether an append of `events` reaching `version` writes one, the last one being at `last`. */
+  readonly due: (events: ReadonlyArray<Event>, last: number, version: number) => boolean
+  /** Writes one, inside the append's transaction. */
+  readonly write: (sql: SqlClient.SqlClient, id: Id, state: State) => Effect.Effect<unknown, unknown>
+}
+
+export interface RepositoryOptions<Id extends string, State, Event> {
+  /** Folds many events at once; faster than `evolve` one by one when the state is large. */
+  readonly fold?: (events: ReadonlyArray<Event>, from: State) => State
+  readonly snapshots?: Snapshots<Id, State, Event>
+}
+
+/** A cached state, and the version of the last snapshot known to be stored (0: none). */
+interface Cached<State> extends Loaded<State> {
+  readonly snapshotVersion: number
 }
 
 export interface Executed<State, Event> extends Loaded<State> {
@@ -21,16 +42,18 @@ const MAX_ATTEMPTS = 8
 const CACHE_LIMIT = 500
 
 /**
- * Load (fold the stream, cached and caught up), decide, append with the expected version, and on
+ * Load (the cached state, else the latest snapshot, caught up with the events after it), decide, append with the expected version, and on
  * a concurrent change reload and decide again.
  */
 export const makeRepository = <Id extends string, State, Event extends { readonly _tag: string }, Encoded, Command, Error>(
-  spec: AggregateSpec<Id, State, Event, Encoded, Command, Error>
+  spec: AggregateSpec<Id, State, Event, Encoded, Command, Error>,
+  options: RepositoryOptions<Id, State, Event> = {}
 ) =>
   Effect.gen(function* () {
     const store = yield* EventStore
     const sql = yield* SqlClient.SqlClient
-    const cache = new Map<string, Loaded<State>>()
+    const cache = new Map<string, Cached<State>>()
+    const snapshots = options.snapshots
     const decodeEvent = Schema.decodeUnknown(spec.schema)
     const encodeEvent = Schema.encode(spec.schema)
 
@@ -47,7 +70,7 @@ export const makeRepository = <Id extends string, State, Event extends { readonl
         )
       )
 
-    const remember = (streamId: string, loaded: Loaded<State>) => {
+    const remember = (streamId: string, loaded: Cached<State>) => {
       cache.delete(streamId)
       cache.set(streamId, loaded)
       if (cache.size > CACHE_LIMIT) {
@@ -56,30 +79,56 @@ export const makeRepository = <Id extends string, State, Event extends { readonl
       }
     }
 
-    const foldFrom = (base: Loaded<State>, events: ReadonlyArray<Event>): Loaded<State> => {
-      let state = base.state
-      for (const event of events) state = spec.evolve(state, event)
-      return { state, version: base.version + events.length }
-    }
+    const foldEvents = options.fold ?? ((events: ReadonlyArray<Event>, from: State) => events.reduce(spec.evolve, from))
 
-    const load = (id: Id) =>
+    const foldFrom = (base: Loaded<State>, events: ReadonlyArray<Event>): Loaded<State> =>
+      events.length === 0 ? base : { state: foldEvents(events, base.state), version: base.version + events.length }
+
+    const initial: Cached<State> = { state: spec.initialState, version: 0, snapshotVersion: 0 }
+
+    /** The latest snapshot at or below `upTo`, or the initial state. */
+    const startingPoint = (id: Id, upTo: number) =>
+      snapshots === undefined
+        ? Effect.succeed(initial)
+        : snapshots.read(sql, id, upTo).pipe(
+          Effect.map(Option.match({
+            onNone: () => initial,
+            onSome: (s): Cached<State> => ({ ...s, snapshotVersion: s.version })
+          }))
+        )
+
+    const catchUp = (streamId: string, base: Loaded<State>, upTo?: number) =>
+      store.readStream(streamId, { after: base.version, upTo }).pipe(
+        Effect.flatMap(Effect.forEach(decodeStored)),
+        Effect.map((events) => foldFrom(base, events))
+      )
+
+    const loadCached = (id: Id) =>
       Effect.gen(function* () {
         const streamId = spec.streamId(id)
-        const base = cache.get(streamId) ?? { state: spec.initialState, version: 0 }
-        const stored = yield* store.readStream(streamId, { after: base.version })
-        const events = yield* Effect.forEach(stored, decodeStored)
-        const loaded = foldFrom(base, events)
+        const base = cache.get(streamId) ?? (yield* startingPoint(id, Number.MAX_SAFE_INTEGER))
+        const loaded: Cached<State> = { ...(yield* catchUp(streamId, base)), snapshotVersion: base.snapshotVersion }
         remember(streamId, loaded)
         return loaded
       }).pipe(Effect.orDie, Effect.withSpan("Repository.load", { attributes: { type: spec.streamType } }))
 
-    /** The state as it was at `version`, folded from the log without touching the cache. */
+    /**
+     * The state as of the latest version: from memory when cached (plus any events appended since,
+     * by this or another process), else the latest snapshot and the events after it.
+     */
+    const load = (id: Id) => Effect.map(loadCached(id), ({ state, version }): Loaded<State> => ({ state, version }))
+
+    /** The state as it was at `version`: a snapshot at or below it and the events up to it; the cache is not touched. */
     const loadAt = (id: Id, version: number) =>
-      store.readStream(spec.streamId(id), { upTo: version }).pipe(
-        Effect.flatMap(Effect.forEach(decodeStored)),
-        Effect.map((events) => foldFrom({ state: spec.initialState, version: 0 }, events)),
+      startingPoint(id, version).pipe(
+        Effect.flatMap((base) => catchUp(spec.streamId(id), base, version)),
+        Effect.map(({ state, version }): Loaded<State> => ({ state, version })),
         Effect.orDie
       )
+
+    /** The state at `version` folded from the log alone, trusting no snapshot (what verify compares against). */
+    const replayAt = (id: Id, version: number) =>
+      catchUp(spec.streamId(id), initial, version).pipe(Effect.orDie)
 
     /** The events a command appended earlier, and the stream as it is now: the answer to a repeat. */
     const replayDuplicate = (id: Id, result: AppendResult) =>
@@ -96,13 +145,13 @@ export const makeRepository = <Id extends string, State, Event extends { readonl
         // A repeated command is answered before deciding: the state may have moved on since.
         const earlier = key === undefined ? Option.none() : yield* store.findCommand(key)
         if (Option.isSome(earlier)) return yield* replayDuplicate(id, earlier.value)
-        const loaded = yield* load(id)
+        const loaded = yield* loadCached(id)
         const decided = yield* Either.match(spec.decide(command(loaded.state), loaded.state), {
           onLeft: (e) => Effect.fail(e),
           onRight: (events) => Effect.succeed(events)
         })
         if (decided.length === 0)
-          return { ...loaded, events: decided, from_version: loaded.version + 1, duplicate: false } satisfies Executed<State, Event>
+          return { state: loaded.state, version: loaded.version, events: decided, from_version: loaded.version + 1, duplicate: false } satisfies Executed<State, Event>
         // What the log gets is what the state and the read models get: the storable form, decoded back.
         const storable = yield* Effect.forEach(decided, (event) =>
           Effect.gen(function* () {
@@ -113,22 +162,26 @@ export const makeRepository = <Id extends string, State, Event extends { readonl
           })
         )
         const events = storable.map((s) => s.event)
+        const next = foldFrom(loaded, events)
+        const snapshot = snapshots?.due(events, loaded.snapshotVersion, next.version) === true ? snapshots : undefined
+        const project = (appended: ReadonlyArray<AppendedEvent>) =>
+          Effect.forEach(appended, (a, i) => spec.project(sql, streamId, events[i], a.stream_version), { discard: true })
         const result = yield* store.append({
           streamId,
           streamType: spec.streamType,
           expectedVersion: loaded.version,
           events: storable.map(({ event, data }) => ({ type: event._tag, data, event_id: spec.eventId?.(event) })),
           command: key,
-          inline: events.every((e) => spec.leavesReadModels?.(e) === true)
+          inline: snapshot === undefined && events.every((e) => spec.leavesReadModels?.(e) === true)
             ? undefined
             : (appended) =>
-              Effect.forEach(appended, (a, i) => spec.project(sql, streamId, events[i], a.stream_version), {
-                discard: true
-              }).pipe(Effect.orDie)
+              project(appended).pipe(
+                Effect.zipRight(snapshot === undefined ? Effect.void : snapshot.write(sql, id, next.state)),
+                Effect.orDie
+              )
         })
         if (result.duplicate) return yield* replayDuplicate(id, result)
-        const next = foldFrom(loaded, events)
-        remember(streamId, next)
+        remember(streamId, { ...next, snapshotVersion: snapshot === undefined ? loaded.snapshotVersion : next.version })
         return { ...next, events, from_version: result.from_version, duplicate: false } satisfies Executed<
           State,
           Event
@@ -148,5 +201,5 @@ export const makeRepository = <Id extends string, State, Event extends { readonl
         Effect.withSpan("Repository.execute", { attributes: { type: spec.streamType, id } })
       )
 
-    return { load, loadAt, execute, decodeStored }
+    return { load, loadAt, replayAt, execute, decodeStored }
   })

@@ -1,0 +1,77 @@
+import type { SqlClient } from "@effect/sql"
+import { Effect, Option, Schema } from "effect"
+import { isTerminalEvent, type SessionEvent, SessionState } from "../../domain/index.ts"
+
+/** The shape of `state` in session_snapshots: bump it with any change to SessionState's encoded form. */
+export const SNAPSHOT_SCHEMA_VERSION = 1
+
+/**
+ * A snapshot is written at a terminal event only once this many events have passed since the last
+ * one. Each snapshot rewrites the whole state, so its WAL grows with the session: one per reply
+ * would multiply a long session's WAL. A normal reply (about one delta batch a second) stays under
+ * 200 events, so it writes none, and a load folds at most about 200 events plus the turn in flight.
+ */
+export const SNAPSHOT_EVERY = 200
+
+/** Whether an append of `events`, reaching `version`, writes a snapshot when the last one is at `last`. */
+export const snapshotDue = (events: ReadonlyArray<SessionEvent>, last: number, version: number) =>
+  version - last >= SNAPSHOT_EVERY && events.some(isTerminalEvent)
+
+const StateJson = Schema.parseJson(SessionState)
+const encodeState = Schema.encode(StateJson)
+const decodeState = Schema.decodeUnknown(StateJson)
+
+const SnapshotRow = Schema.Struct({
+  version: Schema.NumberFromString,
+  schema_version: Schema.Number,
+  state: Schema.String
+})
+export type SnapshotRow = typeof SnapshotRow.Type
+const decodeRows = Schema.decodeUnknown(Schema.Array(SnapshotRow))
+
+/** Upserts the one snapshot of a session; an older snapshot never replaces a newer one of the same shape. */
+export const writeSnapshot = (sql: SqlClient.SqlClient, sessionId: string, state: SessionState) =>
+  Effect.gen(function* () {
+    const json = yield* Effect.orDie(encodeState(state))
+    yield* sql`INSERT INTO session_snapshots (session_id, version, schema_version, state)
+      VALUES (${sessionId}, ${state.version}, ${SNAPSHOT_SCHEMA_VERSION}, ${json}::json)
+      ON CONFLICT (session_id) DO UPDATE SET version = EXCLUDED.version, schema_version = EXCLUDED.schema_version,
+        state = EXCLUDED.state, written_at = now()
+      WHERE session_snapshots.version < EXCLUDED.version OR session_snapshots.schema_version <> EXCLUDED.schema_version`
+  })
+
+/** The stored snapshot row of a session, at or below `upTo`, whatever its shape. */
+export const readSnapshotRow = (sql: SqlClient.SqlClient, sessionId: string, upTo = Number.MAX_SAFE_INTEGER) =>
+  sql`SELECT version::text, schema_version, state::text AS state FROM session_snapshots
+      WHERE session_id = ${sessionId} AND version <= ${upTo}`.pipe(
+    Effect.flatMap(decodeRows),
+    Effect.orDie,
+    Effect.map((rows) => Option.fromNullable(rows[0]))
+  )
+
+/**
+ * The state a snapshot row holds, or none when it cannot be used: a shape this code does not know
+ * (written by another version: fold the log instead), or one that does not decode.
+ */
+export const snapshotState = (sessionId: string, row: SnapshotRow) =>
+  Effect.gen(function* () {
+    if (row.schema_version !== SNAPSHOT_SCHEMA_VERSION) {
+      yield* Effect.logDebug(`session ${sessionId}: snapshot shape ${row.schema_version} unknown, folding the log`)
+      return Option.none<SessionState>()
+    }
+    return yield* decodeState(row.state).pipe(
+      Effect.map((state) => (state.version === row.version ? Option.some(state) : Option.none<SessionState>())),
+      Effect.catchAll((e) =>
+        Effect.as(Effect.logWarning(`session ${sessionId}: snapshot v${row.version} does not decode, folding the log: ${e.message}`), Option.none<SessionState>())
+      )
+    )
+  })
+
+/** The newest usable snapshot of a session at or below `upTo`. */
+export const readSnapshot = (sql: SqlClient.SqlClient, sessionId: string, upTo = Number.MAX_SAFE_INTEGER) =>
+  readSnapshotRow(sql, sessionId, upTo).pipe(
+    Effect.flatMap(Option.match({
+      onNone: () => Effect.succeed(Option.none<SessionState>()),
+      onSome: (row) => snapshotState(sessionId, row)
+    }))
+  )
