@@ -1,6 +1,6 @@
 import type { HttpServerRequest } from "@effect/platform"
 import { NodeHttpServerRequest } from "@effect/platform-node"
-import { Deferred, Effect, Either, Queue, Schema, type Scope } from "effect"
+import { Deferred, Effect, Either, Schema, type Scope } from "effect"
 import { WebSocket, WebSocketServer } from "ws"
 import { type FrameRate, makeTokenBucket } from "./frameRate.ts"
 
@@ -18,19 +18,22 @@ export interface ConnectionLimits {
 /** A client that takes nothing of its backlog for this long is cut off. */
 const BACKLOG_STALL_MS = 30_000
 
-/** An accepted WebSocket: JSON frames out, parsed JSON frames in, and its end. */
+/**
+ * An accepted WebSocket: JSON frames out, and its end. Client frames are answered where they
+ * arrive (`answer`), with no queue or fiber of their own.
+ */
 export interface Connection {
   /** Sends one frame; false once the socket is closed or was cut off for reading too slowly. */
   readonly send: (frame: unknown) => Effect.Effect<boolean>
+  /** `send` for a frame already serialised (shared by every socket that sends the same frame). */
+  readonly sendText: (json: string) => boolean
   /**
    * Sends one frame of a backlog (the log a client asked for), waiting while the unsent buffer is
    * half full instead of cutting the client off; false once the socket is closed, or when the
    * client read nothing for `stallMs`.
    */
-  readonly sendPaced: (frame: unknown) => Effect.Effect<boolean>
+  readonly sendPaced: (json: string) => Effect.Effect<boolean>
   readonly close: (code: number, reason: string) => Effect.Effect<void>
-  /** Parsed JSON frames from the client (a frame that is not JSON text is answered with a `bad_frame` error). */
-  readonly incoming: Queue.Dequeue<unknown>
   /** Completes with the close code once the socket is closed. */
   readonly closed: Deferred.Deferred<number>
 }
@@ -44,7 +47,7 @@ export const errorFrame = (code: "bad_frame" | "unknown_frame", message: string)
  * Upgrades with our own `ws` server (not the platform's) for what the platform Socket does not
  * expose: a frame size limit, protocol ping/pong, and the unsent-buffer size.
  */
-export const makeAcceptor = (limits: ConnectionLimits) =>
+export const makeAcceptor = (limits: ConnectionLimits, answer: (frame: unknown) => unknown) =>
   Effect.map(
     Effect.acquireRelease(
       Effect.sync(() => new WebSocketServer({ noServer: true, maxPayload: limits.maxPayload })),
@@ -65,7 +68,6 @@ export const makeAcceptor = (limits: ConnectionLimits) =>
         )
         const closed = yield* Deferred.make<number>()
         const bucket = makeTokenBucket(limits.frameRate, performance.now())
-        const incoming = yield* Queue.sliding<unknown>(64)
         let alive = true
         const cutOff = (code: number, reason: string) => {
           if (ws.readyState !== WebSocket.OPEN) return
@@ -89,7 +91,7 @@ export const makeAcceptor = (limits: ConnectionLimits) =>
           const parsed = isBinary ? undefined : decodeJson(data.toString())
           if (parsed === undefined || Either.isLeft(parsed))
             return void sendNow(errorFrame("bad_frame", 'Frames must be JSON text, such as {"type":"ping"}'))
-          Queue.unsafeOffer(incoming, parsed.right)
+          sendNow(answer(parsed.right))
         })
         const ping = setInterval(() => {
           if (!alive) return ws.terminate()
@@ -98,17 +100,18 @@ export const makeAcceptor = (limits: ConnectionLimits) =>
         }, limits.pingMs)
         yield* Effect.addFinalizer(() => Effect.sync(() => clearInterval(ping)))
 
-        const sendNow = (frame: unknown) => {
+        const sendText = (json: string) => {
           if (ws.readyState !== WebSocket.OPEN) return false
           if (ws.bufferedAmount > limits.bufferLimit) {
             cutOff(1008, "the client is not reading: unsent data over the limit")
             return false
           }
-          ws.send(JSON.stringify(frame))
+          ws.send(json)
           return true
         }
+        const sendNow = (frame: unknown) => sendText(JSON.stringify(frame))
         const send = (frame: unknown) => Effect.sync(() => sendNow(frame))
-        const sendPaced = (frame: unknown): Effect.Effect<boolean> =>
+        const sendPaced = (json: string): Effect.Effect<boolean> =>
           Effect.gen(function* () {
             let progressAt = Date.now()
             let lowest = ws.bufferedAmount
@@ -123,11 +126,11 @@ export const makeAcceptor = (limits: ConnectionLimits) =>
               yield* Effect.sleep("5 millis")
             }
             if (ws.readyState !== WebSocket.OPEN) return false
-            ws.send(JSON.stringify(frame))
+            ws.send(json)
             return true
           })
         const close = (code: number, reason: string) => Effect.sync(() => cutOff(code, reason))
-        return { send, sendPaced, close, incoming, closed }
+        return { send, sendText, sendPaced, close, closed }
       })
   )
 

@@ -31,6 +31,8 @@ export const makeDeltaCursor = () => {
     return { offset: current, content: piece.text.slice(current - piece.offset) }
   }
 
-  return { start, advance }
+  const has = (messageId: string, kind: DeltaKind) => have.has(key(messageId, kind))
+
+  return { start, has, advance }
 }
 export type DeltaCursor = ReturnType<typeof makeDeltaCursor>

@@ -1,15 +1,18 @@
 import type { HttpServerRequest } from "@effect/platform"
-import { Effect, Either, Option, Schedule, Schema, Stream } from "effect"
+import { Effect, Option, Schema } from "effect"
 import { MessageId, SessionId, streamIdOfSession } from "../../domain/index.ts"
 import { EventStore } from "../../infra/eventstore/EventStore.ts"
 import type { StoredEvent } from "../../infra/eventstore/model.ts"
-import { Subscriptions } from "../../infra/eventstore/Subscriptions.ts"
-import { type LiveDelta, LiveHub } from "../../infra/live/LiveHub.ts"
+import type { InFlight } from "../../infra/live/LiveHub.ts"
+import { persistedEnd } from "../../infra/live/persistedEnd.ts"
+import type { Piece } from "../../infra/live/pieces.ts"
+import type { SessionReaders } from "../../infra/live/SessionReaders.ts"
 import { SessionRepository } from "../../infra/repositories/SessionRepository.ts"
 import { Count } from "../api/params.ts"
-import { type Connection, errorFrame } from "./Connection.ts"
-import { type DeltaPiece, makeDeltaCursor } from "./DeltaCursor.ts"
-import { persistedFrame } from "./sessionFrames.ts"
+import type { Connection } from "./Connection.ts"
+import { makeDeltaCursor } from "./DeltaCursor.ts"
+import { type ClientView, renderPieces } from "./renderPieces.ts"
+import { snapshotFrame } from "./snapshotFrame.ts"
 
 export const ResumeParams = Schema.Struct({
   after: Schema.optionalWith(Count, { default: () => 0 }),
@@ -22,106 +25,126 @@ export type ResumeParams = typeof ResumeParams.Type
 export const decodeResumeParams = (request: HttpServerRequest.HttpServerRequest) =>
   Schema.decodeUnknownEither(ResumeParams)(Object.fromEntries(new URL(request.url, "http://x").searchParams))
 
-const deltaType = (kind: DeltaPiece["kind"]) => (kind === "text" ? "delta" : "reasoning_delta")
+export interface SessionSocketConfig {
+  /** A client further behind than this many events (or new to a longer session) gets a snapshot frame. */
+  readonly snapshotAfter: number
+}
+
+/** Pieces a socket may hold unsent before it is cut off (it resumes on reconnect). */
+const PENDING_LIMIT = 10_000
+const PAGE = 500
+
+const inFlightPieces = (f: InFlight): ReadonlyArray<Piece> => [
+  { _tag: "Delta", message_id: f.message_id, kind: "reasoning", offset: 0, text: f.reasoning, version: undefined },
+  { _tag: "Delta", message_id: f.message_id, kind: "text", offset: 0, text: f.text, version: undefined }
+]
 
 /**
- * One session's stream for one socket: the log after `after`, then the in-flight text not yet
- * persisted (LiveHub snapshot, taken with the subscription before the log is read), then live
- * deltas and log events merged. The cursor cuts every delta to what the client lacks.
+ * One session's stream for one socket. The socket joins the session's reader (its pieces start
+ * arriving in the outbox), then sends what the client missed: the log after `after` up to the
+ * join (or one snapshot frame when that is long), the in-flight text, `caught_up`; then a single
+ * writer drains the outbox, every pending piece of a message in one frame, at once when idle.
+ * Nothing is folded unless a snapshot is due.
  */
-export const streamSession = (conn: Connection, sessionId: SessionId, params: ResumeParams) =>
+export const streamSession = (
+  readers: typeof SessionReaders.Service,
+  conn: Connection,
+  sessionId: SessionId,
+  params: ResumeParams,
+  config: SessionSocketConfig
+) =>
   Effect.gen(function* () {
-    const hub = yield* LiveHub
-    const repo = yield* SessionRepository
     const store = yield* EventStore
-    const subscriptions = yield* Subscriptions
+    const repo = yield* SessionRepository
     const streamId = streamIdOfSession(sessionId)
-    const live = yield* hub.subscribe(sessionId)
-    const cursor = makeDeltaCursor()
+    const reader = yield* readers.acquire(sessionId)
 
-    if (params.after > 0 || params.message_id !== undefined) {
-      const at = params.after > 0 ? (yield* repo.loadAt(sessionId, params.after)).state : undefined
-      const target = params.message_id ?? at?.open_message_id ?? undefined
-      const known = at?.messages.find((m) => m.id === target)
-      if (target !== undefined) {
-        cursor.start(target, "text", params.offset ?? known?.content.length ?? 0)
-        cursor.start(target, "reasoning", params.reasoning_offset ?? known?.reasoning.length ?? 0)
-      }
+    let pending: Array<Piece> = []
+    let overflowed = false
+    const wake = yield* Effect.makeLatch(false)
+    const joined = yield* Effect.sync(() =>
+      reader.join({
+        push: (piece) => {
+          if (pending.length >= PENDING_LIMIT) overflowed = true
+          else pending.push(piece)
+          wake.unsafeOpen()
+        }
+      })
+    )
+    yield* Effect.addFinalizer(() => Effect.sync(joined.leave))
+
+    const view: ClientView = { version: params.after, cursor: makeDeltaCursor() }
+    if (params.message_id !== undefined) {
+      if (params.offset !== undefined) view.cursor.start(params.message_id, "text", params.offset)
+      if (params.reasoning_offset !== undefined) view.cursor.start(params.message_id, "reasoning", params.reasoning_offset)
     }
 
-    let version = params.after
-    // The backlog (log and in-flight text) is paced by what the client reads; live frames are not:
-    // a client that stops reading them is cut off and resumes on reconnect.
-    let backlog = true
-    const emit = (frame: unknown) => (backlog ? conn.sendPaced(frame) : conn.send(frame))
-
-    /** Sends the new part of a delta; false when the socket is gone or a gap needs a resync. */
-    const sendPiece = (piece: DeltaPiece, stamp?: number) =>
+    /** Sends rendered frames, paced by what the client reads (backlog) or cut off past the limit (live). */
+    const send = (pieces: ReadonlyArray<Piece>, paced: boolean) =>
       Effect.gen(function* () {
-        const next = cursor.advance(piece)
-        if (next === "gap") {
+        const frames = renderPieces(view, pieces)
+        if (frames === "gap") {
           yield* conn.close(1011, "resync: reconnect with your last version and offset")
           return false
         }
-        if (next.content === "" && stamp === undefined) return true
-        return yield* emit({
-          type: deltaType(piece.kind), ...(stamp === undefined ? {} : { version: stamp }),
-          message_id: piece.message_id, offset: next.offset, content: next.content
-        })
+        for (const json of frames) if (!(paced ? yield* conn.sendPaced(json) : conn.sendText(json))) return false
+        return true
       })
 
-    const sendStored = (stored: StoredEvent) =>
-      Effect.gen(function* () {
-        if (stored.stream_version <= version) return true
-        version = stored.stream_version
-        const decoded = yield* Effect.either(repo.decodeStored(stored))
-        if (Either.isLeft(decoded)) return true
-        const event = decoded.right
+    const toPiece = (stored: StoredEvent) =>
+      Effect.map(Effect.option(repo.decodeStored(stored)), (decoded): Piece | undefined => {
+        if (Option.isNone(decoded)) return undefined
+        const event = decoded.value
         if (event._tag === "TextDelta" || event._tag === "ReasoningDelta")
-          return yield* sendPiece(
-            { message_id: event.message_id, kind: event._tag === "TextDelta" ? "text" : "reasoning", offset: event.offset, text: event.text },
-            stored.stream_version
-          )
-        const frame = persistedFrame(event, stored.stream_version)
-        return frame === undefined ? true : yield* emit(frame)
+          return {
+            _tag: "Delta", message_id: event.message_id, kind: event._tag === "TextDelta" ? "text" : "reasoning",
+            offset: event.offset, text: event.text, version: stored.stream_version
+          }
+        return { _tag: "Event", version: stored.stream_version, event }
       })
 
-    const sendLive = (d: LiveDelta) => sendPiece({ message_id: d.message_id, kind: d.kind, offset: d.offset, text: d.text })
-
-    for (const stored of yield* store.readStream(streamId, { after: version })) if (!(yield* sendStored(stored))) return
-    if (live.inFlight !== null) {
-      const { message_id, reasoning, text } = live.inFlight
-      if (!(yield* sendPiece({ message_id, kind: "reasoning", offset: 0, text: reasoning }))) return
-      if (!(yield* sendPiece({ message_id, kind: "text", offset: 0, text }))) return
+    if (joined.version - view.version > config.snapshotAfter) {
+      const { state, version } = yield* repo.load(sessionId)
+      const snapshot = snapshotFrame(sessionId, state, version, joined.inFlight)
+      if (!(yield* conn.sendPaced(JSON.stringify(snapshot.frame)))) return
+      view.version = version
+      for (const m of snapshot.messages) if (m.status === "streaming" || m.id === joined.inFlight?.message_id) {
+        view.cursor.start(m.id, "text", m.content.length)
+        view.cursor.start(m.id, "reasoning", m.reasoning.length)
+      }
+    } else {
+      while (view.version < joined.version) {
+        const from = view.version
+        const page = yield* store.readStream(streamId, { after: from, upTo: Math.min(joined.version, from + PAGE) })
+        const pieces = (yield* Effect.forEach(page, toPiece)).filter((p) => p !== undefined)
+        if (!(yield* send(pieces, true))) return
+        // Undecodable events are skipped, not asked for again.
+        view.version = Math.max(view.version, page[page.length - 1]?.stream_version ?? joined.version)
+      }
     }
-    if (!(yield* emit({ type: "caught_up", version }))) return
-    backlog = false
 
-    yield* Effect.forkScoped(
-      live.overflowed.pipe(
-        Effect.repeat({ schedule: Schedule.spaced("250 millis"), until: (overflowed) => overflowed }),
-        Effect.zipRight(conn.close(1013, "fell too far behind: reconnect to resume"))
-      )
-    )
-    yield* Stream.merge(
-      Stream.fromQueue(live.deltas).pipe(Stream.mapEffect(sendLive)),
-      subscriptions.streamEvents(streamId, version).pipe(Stream.mapEffect(sendStored))
-    ).pipe(Stream.takeWhile((ok) => ok), Stream.runDrain)
+    const inFlight = joined.inFlight
+    if (inFlight !== null) {
+      // A client resuming this message without saying how much it has: what was persisted at its version.
+      for (const kind of ["text", "reasoning"] as const)
+        if (!view.cursor.has(inFlight.message_id, kind)) {
+          const live = kind === "text" ? inFlight.text : inFlight.reasoning
+          const start = params.after === 0 || live === "" ? 0 : yield* persistedEnd(streamId, inFlight.message_id, kind, view.version)
+          view.cursor.start(inFlight.message_id, kind, start)
+        }
+      if (!(yield* send(inFlightPieces(inFlight), true))) return
+    }
+    if (!(yield* conn.sendPaced(JSON.stringify({ type: "caught_up", version: view.version })))) return
+
+    while (true) {
+      yield* wake.await
+      wake.unsafeClose()
+      if (overflowed) return yield* conn.close(1013, "fell too far behind: reconnect to resume")
+      const batch = pending
+      pending = []
+      if (!(yield* send(batch, false))) return
+    }
   }).pipe(Effect.scoped)
-
-const isPing = Schema.is(Schema.Struct({ type: Schema.Literal("ping") }))
-const typeOf = Schema.decodeUnknownOption(Schema.Struct({ type: Schema.String }))
-
-/** The one frame a client sends is `{"type":"ping"}`, answered `{"type":"pong"}`; any other gets an `unknown_frame` error. */
-export const answerClientFrames = (conn: Connection) =>
-  conn.incoming.take.pipe(
-    Effect.flatMap((frame) => {
-      if (isPing(frame)) return conn.send({ type: "pong" })
-      const named = Option.match(typeOf(frame), { onNone: () => "A frame without a type", onSome: ({ type }) => `Frame type ${JSON.stringify(type)}` })
-      return conn.send(errorFrame("unknown_frame", `${named} is not understood: this socket only accepts {"type":"ping"}`))
-    }),
-    Effect.forever
-  )
 
 export const sessionIdFrom = (request: HttpServerRequest.HttpServerRequest) =>
   Option.getRight(Schema.decodeUnknownEither(SessionId)(request.url.split("?")[0].split("/")[4] ?? ""))

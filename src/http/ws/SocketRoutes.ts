@@ -1,18 +1,23 @@
 import { HttpLayerRouter, type HttpServerRequest, HttpServerResponse } from "@effect/platform"
-import { Deferred, Effect, Either, Option, Queue, type Scope } from "effect"
-import { SessionService } from "../../app/sessions/SessionService.ts"
+import { Config, Deferred, Effect, Either, Layer, Option, Queue, type Scope } from "effect"
+import { SessionReaders } from "../../infra/live/SessionReaders.ts"
 import { refuse } from "../security/responses.ts"
 import { Security } from "../security/Security.ts"
+import { answerClientFrame } from "./clientFrames.ts"
 import { type Connection, makeAcceptor } from "./Connection.ts"
-import { answerClientFrames, decodeResumeParams, sessionIdFrom, streamSession } from "./SessionSocket.ts"
+import { sessionExists } from "./sessionExists.ts"
+import { decodeResumeParams, sessionIdFrom, streamSession } from "./SessionSocket.ts"
 import { UserFeed } from "./UserFeed.ts"
 
 const isUpgrade = (request: HttpServerRequest.HttpServerRequest) =>
   (request.headers["upgrade"] ?? "").toLowerCase() === "websocket"
 
+const SnapshotAfter = Config.integer("BOOCODE_WS_SNAPSHOT_AFTER").pipe(Config.withDefault(1000))
+
 /**
- * Holds one of the user's socket slots, upgrades, runs `serve` beside the answerer of client frames
- * until the socket closes. Refusals (not an upgrade, too many sockets) are answered before the upgrade.
+ * Holds one of the user's socket slots, upgrades, runs `serve` until the socket closes (client
+ * frames are answered by the connection itself). Refusals (not an upgrade, too many sockets) are
+ * answered before the upgrade.
  */
 const withSocket = <R>(
   request: HttpServerRequest.HttpServerRequest,
@@ -25,34 +30,37 @@ const withSocket = <R>(
     const reserved = yield* security.reserveSocket(security.userOf)
     if (!reserved) return refuse(request, 429, "too_many_sockets", `At most ${security.config.wsPerUser} sockets per user`)
     const conn = yield* accept(request)
-    yield* Effect.forkScoped(answerClientFrames(conn))
     yield* Effect.forkScoped(serve(conn))
     yield* Deferred.await(conn.closed)
     return HttpServerResponse.empty()
   }).pipe(Effect.scoped)
 
-export const SocketRoutes = HttpLayerRouter.use((router) =>
+const Routes = HttpLayerRouter.use((router) =>
   Effect.gen(function* () {
     const security = yield* Security
-    const accept = yield* makeAcceptor({
-      maxPayload: security.config.wsFrameLimit,
-      bufferLimit: security.config.wsBufferLimit,
-      pingMs: security.config.wsPingMs,
-      frameRate: { perSecond: security.config.wsFrameRate, burst: security.config.wsFrameBurst }
-    })
+    const snapshotAfter = yield* SnapshotAfter
+    const readers = yield* SessionReaders
+    const accept = yield* makeAcceptor(
+      {
+        maxPayload: security.config.wsFrameLimit,
+        bufferLimit: security.config.wsBufferLimit,
+        pingMs: security.config.wsPingMs,
+        frameRate: { perSecond: security.config.wsFrameRate, burst: security.config.wsFrameBurst }
+      },
+      answerClientFrame
+    )
 
     yield* router.add("GET", "/api/ws/sessions/:id", (request) =>
       Effect.gen(function* () {
-        const sessions = yield* SessionService
         const id = sessionIdFrom(request)
         if (Option.isNone(id)) return refuse(request, 400, "bad_request", "id: not a session id (UUID)")
         const params = decodeResumeParams(request)
         if (Either.isLeft(params))
           return refuse(request, 400, "bad_request", `after/offset/message_id: ${params.left.message.split("\n")[0]}`)
-        const found = yield* Effect.either(sessions.get(id.value))
-        if (Either.isLeft(found)) return refuse(request, 404, "session_not_found", found.left.message)
+        if (!(yield* Effect.orDie(sessionExists(id.value))))
+          return refuse(request, 404, "session_not_found", `Session ${id.value} not found`)
         return yield* withSocket(request, accept, (conn) =>
-          streamSession(conn, id.value, params.right).pipe(
+          streamSession(readers, conn, id.value, params.right, { snapshotAfter }).pipe(
             Effect.catchAllCause((cause) => Effect.logError("session socket failed", cause))
           )
         )
@@ -73,3 +81,5 @@ export const SocketRoutes = HttpLayerRouter.use((router) =>
     )
   })
 )
+
+export const SocketRoutes = Routes.pipe(Layer.provide(SessionReaders.layer))

@@ -32,6 +32,8 @@ interface Subscriber {
 interface Channel {
   inFlight: { message_id: string; text: string; reasoning: string } | null
   readonly subscribers: Set<Subscriber>
+  /** Called in the publisher's step (a session reader fanning out to its sockets). */
+  readonly listeners: Set<(delta: LiveDelta) => void>
 }
 
 /**
@@ -44,13 +46,13 @@ const make = (capacity: number) => {
   const channel = (sessionId: string) => {
     let c = channels.get(sessionId)
     if (c === undefined) {
-      c = { inFlight: null, subscribers: new Set() }
+      c = { inFlight: null, subscribers: new Set(), listeners: new Set() }
       channels.set(sessionId, c)
     }
     return c
   }
   const tidy = (sessionId: string, c: Channel) => {
-    if (c.inFlight === null && c.subscribers.size === 0) channels.delete(sessionId)
+    if (c.inFlight === null && c.subscribers.size === 0 && c.listeners.size === 0) channels.delete(sessionId)
   }
 
   const begin = (sessionId: string, messageId: string) =>
@@ -74,11 +76,35 @@ const make = (capacity: number) => {
         if (delta.kind === "text") c.inFlight.text += delta.text
         else c.inFlight.reasoning += delta.text
       }
+      for (const listen of c.listeners) listen(delta)
       for (const s of c.subscribers) {
         if (s.overflowed) continue
         if (!Queue.unsafeOffer(s.queue, delta)) s.overflowed = true
       }
     })
+
+  /**
+   * Calls `onDelta` with every delta of the session, synchronously as it is published, for the
+   * scope; no queue, no fiber. `peek` reads the in-flight text in the same synchronous step a
+   * listener uses to hand its sockets their starting point.
+   */
+  const listen = (sessionId: string, onDelta: (delta: LiveDelta) => void): Effect.Effect<void, never, Scope.Scope> =>
+    Effect.acquireRelease(
+      Effect.sync(() => void channel(sessionId).listeners.add(onDelta)),
+      () =>
+        Effect.sync(() => {
+          const c = channels.get(sessionId)
+          if (c === undefined) return
+          c.listeners.delete(onDelta)
+          tidy(sessionId, c)
+        })
+    )
+
+  /** The in-flight message now (a copy), read synchronously. */
+  const peek = (sessionId: string): InFlight | null => {
+    const f = channels.get(sessionId)?.inFlight
+    return f === undefined || f === null ? null : { ...f }
+  }
 
   const subscribe = (sessionId: string): Effect.Effect<LiveSubscription, never, Scope.Scope> =>
     Effect.acquireRelease(
@@ -109,7 +135,7 @@ const make = (capacity: number) => {
   const inFlight = (sessionId: string) =>
     Effect.sync(() => Option.fromNullable(channels.get(sessionId)?.inFlight).pipe(Option.map((f) => ({ ...f }))))
 
-  return { begin, end, publish, subscribe, inFlight }
+  return { begin, end, publish, subscribe, listen, peek, inFlight }
 }
 
 export class LiveHub extends Context.Tag("LiveHub")<LiveHub, ReturnType<typeof make>>() {

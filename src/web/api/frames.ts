@@ -1,7 +1,7 @@
 import {
   array, boolean, literal, map, maybe, number, numberMap, optional, string, struct, tagged, type TypeOf, withDefault
 } from "../lib/decode.ts"
-import { ErrorInfo, Message, SessionSummary, Usage } from "./types.ts"
+import { ErrorInfo, Message, SessionDetail, SessionSummary, Usage } from "./types.ts"
 
 /** Frames of WS /api/ws/sessions/{id}: persisted ones carry `version`, deltas their UTF-16 offset. */
 const v = { version: optional(number) }
@@ -73,6 +73,8 @@ export const SessionFrame = tagged("type", {
   session_deleted: struct({ type: literal("session_deleted"), ...v }),
   /** A fork's history, copied from the parent session. */
   messages_copied: struct({ type: literal("messages_copied"), ...v, messages: array(Message) }),
+  /** The whole session as of `version` (same shape as GET /api/sessions/{id}), for a client far behind; the tail follows. */
+  snapshot: struct({ type: literal("snapshot"), version: number, session: SessionDetail }),
   /** The backlog is sent; live frames follow. */
   caught_up: struct({ type: literal("caught_up"), version: optional(number) }),
   pong: struct({ type: literal("pong"), ...v })

@@ -250,6 +250,9 @@ export const apply = (c: ConversationView, f: SessionFrame): Change => {
       c.messages.push(...f.messages.filter((m) => !known.has(m.id)).map(fromMessage))
       return { kind: "structure" }
     }
+    case "snapshot":
+      Object.assign(c, fromDetail(f.session), { version: f.version })
+      return { kind: "structure" }
     case "caught_up":
       return { kind: "none" }
   }

@@ -36,6 +36,8 @@ const onSessionFrame = (conv: ConversationView, f: SessionFrame) => {
     }
     case "structure":
       renderMessages(conv)
+      // A snapshot replaces the session's name and settings too.
+      if (f.type === "snapshot") renderChrome()
       break
     case "session":
       if (f.type === "session_deleted") {
