@@ -2,8 +2,9 @@
  * CPU per token of the LLM client's read path alone: bytes of an SSE completion, already in
  * memory, through streamChat (text decoding, SSE parsing, chunk decoding, stream state) to
  * LlmEvents. No network, no database. `node --import tsx bench/llmParse.ts [tokens]`.
- * Prints microseconds per token for several frames-per-read: 1 is a quiet upstream, more is
- * what one network read brings when the reader falls behind.
+ * Prints microseconds per token for several frames-per-read (1 is a quiet upstream, more is
+ * what one network read brings when the reader falls behind), next to the floor: the same body
+ * read through the same client with nothing parsed.
  */
 import { HttpClient, HttpClientResponse } from "@effect/platform"
 import { Duration, Effect, Option, Stream } from "effect"
@@ -88,6 +89,16 @@ const runOnce = (body: ReadonlyArray<Uint8Array>) =>
     return { micros: used.user + used.system, chars, events }
   })
 
+/** The floor: only reading the in-memory body through the HTTP client, nothing parsed. */
+const drainOnce = (body: ReadonlyArray<Uint8Array>) =>
+  Effect.gen(function*() {
+    const response = yield* clientFor(body).get(config.baseUrl)
+    const started = process.cpuUsage()
+    yield* Stream.runDrain(response.stream)
+    const used = process.cpuUsage(started)
+    return used.user + used.system
+  })
+
 const median = (xs: ReadonlyArray<number>) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 
 const main = Effect.gen(function*() {
@@ -104,7 +115,12 @@ const main = Effect.gen(function*() {
       samples.push(run.micros / TOKENS)
       events = run.events
     }
-    console.log(`${String(perRead).padStart(3)} frames per read: ${median(samples).toFixed(2)} µs/token, ${events} LlmEvents`)
+    const floor: Array<number> = []
+    for (let r = 0; r < RUNS; r++) floor.push((yield* drainOnce(body)) / TOKENS)
+    console.log(
+      `${String(perRead).padStart(3)} frames per read: ${median(samples).toFixed(2)} µs/token, ${events} LlmEvents` +
+        ` (reading the body alone: ${median(floor).toFixed(2)} µs/token)`
+    )
   }
 })
 

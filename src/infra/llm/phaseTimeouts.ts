@@ -1,4 +1,4 @@
-import { Chunk, Duration, Effect, Option, Stream } from "effect"
+import { Channel, Chunk, Duration, Effect, Stream } from "effect"
 import { LlmTimeout } from "./LlmError.ts"
 
 const seconds = (d: Duration.Duration) => Math.round(Duration.toMillis(d) / 100) / 10
@@ -48,7 +48,6 @@ export const withPhaseTimeouts = <A, E, R>(
   }
 ): Stream.Stream<A, E | LlmTimeout, R> =>
   Stream.unwrapScoped(Effect.gen(function*() {
-    const pull = yield* Stream.toPull(stream)
     const clock = yield* Effect.clock
     let started = false
     /** When the pending wait began; null while the consumer has the last chunk. */
@@ -67,22 +66,21 @@ export const withPhaseTimeouts = <A, E, R>(
     })
     yield* Effect.forkScoped(watchdog)
 
-    const nonEmpty: typeof pull = Effect.flatMap(pull, (chunk) => (Chunk.isEmpty(chunk) ? nonEmpty : Effect.succeed(chunk)))
-    const next = Effect.suspend(() => {
-      if (expired !== null) return Effect.fail(Option.some<E | LlmTimeout>(expired))
-      waitingSince = clock.unsafeCurrentTimeMillis()
-      return Effect.matchEffect(nonEmpty, {
-        onSuccess: (chunk) => {
+    // a channel, not a pull loop: it costs per read next to nothing beyond the read itself
+    const read: Channel.Channel<Chunk.Chunk<A>, Chunk.Chunk<A>, E | LlmTimeout, E, unknown, unknown> = Channel.suspend(() => {
+      // an empty chunk keeps the wait going under the same deadline
+      waitingSince ??= clock.unsafeCurrentTimeMillis()
+      return Channel.readWith({
+        onInput: (chunk: Chunk.Chunk<A>) => {
+          if (Chunk.isEmpty(chunk)) return read
           waitingSince = null
           started = true
-          return Effect.succeed(chunk)
+          return Channel.flatMap(Channel.write(chunk), () => read)
         },
         // a read ended by the watchdog's abort fails (or ends) as the timeout
-        onFailure: (error) => {
-          waitingSince = null
-          return Effect.fail(expired !== null ? Option.some<E | LlmTimeout>(expired) : error)
-        }
+        onFailure: (error: E) => Channel.fail(expired ?? error),
+        onDone: () => (expired !== null ? Channel.fail(expired) : Channel.void)
       })
     })
-    return Stream.repeatEffectChunkOption(next)
+    return Stream.pipeThroughChannel(stream, read)
   }))
