@@ -1,13 +1,18 @@
-import { Effect, Layer, Schema } from "effect"
+import { SqlClient } from "@effect/sql"
+import { Effect, Layer, ManagedRuntime, Schema } from "effect"
 import { randomUUID } from "node:crypto"
 import { type SessionEvent as SessionEventType, SessionDecider, SessionEvent, SessionId, streamIdOfSession } from "../../src/domain/index.ts"
 import { EventStore } from "../../src/infra/eventstore/EventStore.ts"
+import { snapshotDue, writeSnapshot } from "../../src/infra/readmodels/sessionSnapshots.ts"
 import { SessionRepository } from "../../src/infra/repositories/SessionRepository.ts"
 import type { BenchCluster } from "../lib/db.ts"
 import { storeLayer, storeRuntime } from "../lib/db.ts"
 import { proseText, repeat, type Spread, spread } from "../lib/stats.ts"
 
-/** Figure 5: folding a long session in memory, and reading + decoding + folding it from Postgres. */
+/**
+ * Figure 5: folding a long session in memory, reading + decoding + folding it from Postgres, and
+ * loading it the way a restarted server does: its persisted snapshot plus the events after it.
+ */
 export interface ReplayFigure {
   readonly events: number
   readonly messages: number
@@ -17,6 +22,20 @@ export interface ReplayFigure {
   readonly fromPostgres: Spread
   readonly fromPostgresSeconds: Spread
   readonly loadSeconds: number
+  /** SessionRepository.load on a fresh repository with the snapshot the append rule would have left. */
+  readonly snapshotLoad: Spread
+  readonly snapshotLoadSeconds: Spread
+  readonly snapshotVersion: number
+  readonly snapshotBytes: number
+}
+
+/** Where appends would have left the session's snapshot: the rule they use, applied to the whole log. */
+const lastSnapshotVersion = (events: ReadonlyArray<SessionEventType>) => {
+  let last = 0
+  events.forEach((event, i) => {
+    if (snapshotDue([event], last, i + 1)) last = i + 1
+  })
+  return last
 }
 
 /** An encoded session of about `total` events: turns of user message, started, N text deltas, completed. */
@@ -104,9 +123,41 @@ export const runReplay = async (
     log(`  read + decode + fold from Postgres: ${s.toFixed(2)} s, ${(encoded.length / s).toFixed(0)} events/s`)
     return encoded.length / s
   })
+
+  // The bench appended the events without the inline read models: write the snapshot they would have.
+  const snapshotVersion = lastSnapshotVersion(decoded)
+  const snapshotRuntime = storeRuntime(url, 1)
+  const snapshotBytes = await snapshotRuntime.runPromise(
+    Effect.gen(function* () {
+      const sql = yield* SqlClient.SqlClient
+      yield* writeSnapshot(sql, sessionId, SessionDecider.fold(decoded.slice(0, snapshotVersion)))
+      const rows = yield* sql<{ bytes: number }>`SELECT pg_column_size(state)::int AS bytes FROM session_snapshots`
+      return rows[0]?.bytes ?? 0
+    })
+  )
+  await snapshotRuntime.dispose()
+  log(`  snapshot at v${snapshotVersion} (${(snapshotBytes / 1e6).toFixed(1)} MB stored), tail of ${encoded.length - snapshotVersion} events`)
+  const snapshotLoadSeconds = await repeat(options.runs, async () => {
+    // A fresh repository (empty cache) on a connected pool, as in a server that just started.
+    const runtime = ManagedRuntime.make(SessionRepository.layer.pipe(Layer.provideMerge(storeLayer(url, 4))))
+    try {
+      await runtime.runtime()
+      const t = performance.now()
+      const loaded = await runtime.runPromise(Effect.flatMap(SessionRepository, (r) => r.load(sessionId)))
+      const s = (performance.now() - t) / 1000
+      if (loaded.version !== encoded.length || loaded.state.messages.length !== messages)
+        throw new Error(`snapshot load gave v${loaded.version} with ${loaded.state.messages.length} messages`)
+      log(`  load from snapshot + tail: ${(s * 1000).toFixed(0)} ms`)
+      return s
+    } finally {
+      await runtime.dispose()
+    }
+  })
   return {
     events: encoded.length, messages, deltasPerReply: options.deltasPerReply,
     inMemory: spread(inMemory), decodeAndFold: spread(decodeAndFold), fromPostgres: spread(fromPostgres),
-    fromPostgresSeconds: spread(seconds), loadSeconds
+    fromPostgresSeconds: spread(seconds), loadSeconds,
+    snapshotLoad: spread(snapshotLoadSeconds.map((sec) => encoded.length / sec)),
+    snapshotLoadSeconds: spread(snapshotLoadSeconds), snapshotVersion, snapshotBytes
   }
 }
