@@ -243,6 +243,7 @@ const report = (m: ReturnType<typeof machine>, pgVersion: string, r: Results, to
     p(`| fold in memory | ${cell(x.inMemory)} |`)
     p(`| decode + fold in memory | ${cell(x.decodeAndFold)} |`)
     p(`| read + decode + fold from Postgres | ${cell(x.fromPostgres)} (${cell(x.fromPostgresSeconds, "s")} per load) |`)
+    p(`| load: snapshot at v${fmt(x.snapshotVersion)} (${fmt(x.snapshotBytes / 1e6)} MB stored) + ${fmt(x.events - x.snapshotVersion)}-event tail | ${cell(x.snapshotLoad)} (${cell(x.snapshotLoadSeconds, "s")} per load) |`)
     p()
   } else p("_Not measured in this run._\n")
 
