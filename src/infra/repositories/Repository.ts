@@ -128,7 +128,10 @@ export const makeRepository = <Id extends string, State, Event extends { readonl
 
     /** The state at `version` folded from the log alone, trusting no snapshot (what verify compares against). */
     const replayAt = (id: Id, version: number) =>
-      catchUp(spec.streamId(id), initial, version).pipe(Effect.orDie)
+      catchUp(spec.streamId(id), initial, version).pipe(
+        Effect.map(({ state, version }): Loaded<State> => ({ state, version })),
+        Effect.orDie
+      )
 
     /** The events a command appended earlier, and the stream as it is now: the answer to a repeat. */
     const replayDuplicate = (id: Id, result: AppendResult) =>
