@@ -73,8 +73,9 @@ describe("fold", () => {
     }
     const small = fastest(sessionOf(10))
     const large = fastest(sessionOf(20_000))
-    // Copying 20,000 entries per delta made the large one over 20× slower; the bound leaves room for a loaded machine.
-    expect(large).toBeLessThan(2 * small + 5)
+    // A complexity check, not a speed goal: copying 20,000 entries per delta made the large one some
+    // 300× slower (33 s); the bound leaves an order of magnitude for a loaded machine.
+    expect(large).toBeLessThan(10 * small + 50)
   })
 })
 
