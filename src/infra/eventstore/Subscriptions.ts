@@ -156,6 +156,8 @@ const make = (config: SubscriptionsConfig) =>
       awaitListening: listening.changes.pipe(Stream.filter((up) => up), Stream.take(1), Stream.runDrain),
       /** How many polls have run a statement (for tests: the poller's ticks). */
       polls,
+      /** Open tails of one stream in this process. */
+      tailsOf: registry.tailsOf,
       allEvents,
       streamEvents
     } as const

@@ -61,6 +61,7 @@ export const makeWakeRegistry = () => {
     dispatch,
     afterPoll,
     isEmpty: () => everything.size === 0 && byStream.size === 0,
+    tailsOf: (streamId: string) => byStream.get(streamId)?.size ?? 0,
     watchedStreams: (): ReadonlyArray<string> => [...byStream.keys()]
   }
 }

@@ -1,0 +1,33 @@
+import { SessionFrame } from "../../../src/web/api/frames.ts"
+import { decode } from "../../../src/web/lib/decode.ts"
+import { apply, type ConversationView, resumePoint } from "../../../src/web/model/session.ts"
+import { open, type Opened } from "./wsClient.ts"
+
+/**
+ * A client that keeps the conversation exactly as the browser does (its frame decoder, `apply`
+ * and `resumePoint`), reconnecting from its resume point. `gaps` counts deltas it could not place.
+ */
+export const makeModelClient = (wsUrl: string, sessionId: string) => {
+  const conversation: ConversationView = { sessionId, name: "", model: "", systemPrompt: "", version: 0, messages: [] }
+  const state = { gaps: 0, snapshots: 0, frames: 0 }
+  const feed = (raw: unknown) => {
+    state.frames++
+    const frame = decode(SessionFrame, raw)
+    if (!frame.ok) throw new Error(`a frame the browser cannot decode: ${frame.error.message}`)
+    if (frame.value.type === "snapshot") state.snapshots++
+    if (apply(conversation, frame.value).kind === "gap") state.gaps++
+  }
+  const url = () => {
+    const at = resumePoint(conversation)
+    const q = new URLSearchParams({ after: String(at.after), offset: String(at.offset), reasoning_offset: String(at.reasoningOffset) })
+    if (at.messageId !== undefined) q.set("message_id", at.messageId)
+    return `${wsUrl}/api/ws/sessions/${sessionId}?${q.toString()}`
+  }
+  const connect = async (): Promise<Opened> => {
+    const socket = await open(url())
+    for (const f of socket.frames) feed(f)
+    socket.ws.on("message", (data) => feed(JSON.parse(data.toString())))
+    return socket
+  }
+  return { conversation, state, connect }
+}
