@@ -1,4 +1,6 @@
-import { Effect } from "effect"
+import { SqlClient } from "@effect/sql"
+import { PgClient } from "@effect/sql-pg"
+import { Effect, ManagedRuntime, Redacted } from "effect"
 import WebSocket from "ws"
 import { EventStore } from "../../src/infra/eventstore/EventStore.ts"
 import { streamIdOfSession } from "../../src/domain/index.ts"
@@ -211,7 +213,7 @@ export const runResume = async (
   await runtime.dispose()
   const rows: Array<ResumeRow> = []
   const cases = [
-    { what: `from scratch (after=0: all ${options.events.toLocaleString("en-US")} events sent)`, query: "" },
+    { what: `from scratch (after=0, ${options.events.toLocaleString("en-US")} events: one snapshot frame)`, query: "" },
     { what: `missed the last ${options.missed} events (after=${options.events - options.missed})`, query: `?after=${options.events - options.missed}` },
     { what: "already up to date (after=last version)", query: `?after=${options.events}` }
   ]
@@ -284,5 +286,57 @@ export const runMemory = async (
     sockets: options.sockets, perSocketKiB: spread(perSocket), baselineMiB: baseline / 1024 ** 2,
     streamingSessions: options.streamingSessions, streamingSeconds: options.streamingSeconds, samples,
     ...(streamingError === undefined ? {} : { streamingError })
+  }
+}
+
+export interface IdleStatementsFigure {
+  readonly sockets: number
+  readonly seconds: number
+  /** Transactions committed per second in the app's database with no socket open. */
+  readonly baselinePerSecond: number
+  /** The same with `sockets` idle sockets open. */
+  readonly withSocketsPerSecond: number
+  /** The difference: what the idle sockets cost. */
+  readonly causedPerSecond: number
+}
+
+/**
+ * Postgres statements per second caused by idle sockets: pg_stat_database.xact_commit of the app's
+ * database over a span with no socket, then over the same span with `sockets` idle sockets (spread
+ * over `sessions` sessions). Spans are long because backends report their counts up to 10 s late.
+ */
+export const runIdleStatements = async (
+  app: AppProcess, databaseUrl: string, projectId: string,
+  options: { readonly sockets: number; readonly sessions: number; readonly seconds: number },
+  log: (line: string) => void
+): Promise<IdleStatementsFigure> => {
+  const database = new URL(databaseUrl).pathname.slice(1)
+  const runtime = ManagedRuntime.make(PgClient.layer({ url: Redacted.make(databaseUrl), maxConnections: 1 }))
+  const commits = () =>
+    runtime.runPromise(
+      Effect.flatMap(SqlClient.SqlClient, (sql) =>
+        sql<{ n: string }>`SELECT xact_commit::text AS n FROM pg_stat_database WHERE datname = ${database}`
+      ).pipe(Effect.map((rows) => Number(rows[0]?.n ?? 0)))
+    )
+  const span = async () => {
+    await sleep(11_000) // counts of the span before have been reported
+    const before = await commits()
+    await sleep(options.seconds * 1000)
+    await sleep(11_000)
+    const after = await commits()
+    // Our own two reads are transactions of this database too.
+    return (after - before - 1) / options.seconds
+  }
+  try {
+    const targets = await createSessions(app, projectId, options.sessions)
+    const baselinePerSecond = await span()
+    const sockets = await pool(Array.from({ length: options.sockets }, (_, i) => targets[i % targets.length]), 50, (id) => openSocket(app, id, "", () => {}))
+    const withSocketsPerSecond = await span()
+    await closeAll(sockets)
+    const causedPerSecond = withSocketsPerSecond - baselinePerSecond
+    log(`  statements/s: ${baselinePerSecond.toFixed(2)} with no socket, ${withSocketsPerSecond.toFixed(2)} with ${options.sockets} idle sockets: ${causedPerSecond.toFixed(2)}/s caused by them`)
+    return { sockets: options.sockets, seconds: options.seconds, baselinePerSecond, withSocketsPerSecond, causedPerSecond }
+  } finally {
+    await runtime.dispose()
   }
 }
