@@ -7,7 +7,9 @@ import * as fs from "node:fs/promises"
 import * as path from "node:path"
 import { runEventStore, type EventStoreFigure } from "./figures/eventStore.ts"
 import { runGrep, type GrepFigure } from "./figures/grep.ts"
-import { type MemoryFigure, type RelayPoint, type ResumeRow, runMemory, runRelay, runResume } from "./figures/live.ts"
+import {
+  type IdleStatementsFigure, type MemoryFigure, type RelayPoint, type ResumeRow, runIdleStatements, runMemory, runRelay, runResume
+} from "./figures/live.ts"
 import { type ReplayFigure, runReplay } from "./figures/replay.ts"
 import { runWal, type WalFigure } from "./figures/wal.ts"
 import { type BenchCluster, startCluster } from "./lib/db.ts"
@@ -27,7 +29,8 @@ const S = {
   grep: { runs: 3, dirs: 250, perDir: 200, interruptRuns: 5 },
   relay: { levels: [1, 50, 200], runs: 3, runsAt200: 2, tokens: 50, tokensPerSecond: 50 },
   resume: { events: 10_000, samples: 40, missed: 100 },
-  memory: { sockets: 2000, socketSessions: 20, runs: 1, streamingSessions: 50, streamingSeconds: 120, tokensPerSecond: 50 }
+  memory: { sockets: 2000, socketSessions: 20, runs: 1, streamingSessions: 50, streamingSeconds: 120, tokensPerSecond: 50 },
+  idle: { sockets: 2000, sessions: 20, seconds: 10 }
 }
 if (QUICK) {
   Object.assign(S.eventStore, { runs: 1, appendSeconds: 1, readSeconds: 1 })
@@ -37,6 +40,7 @@ if (QUICK) {
   Object.assign(S.relay, { levels: [1, 10], runs: 1, runsAt200: 1 })
   Object.assign(S.resume, { events: 2000, samples: 5 })
   Object.assign(S.memory, { sockets: 200, runs: 1, streamingSessions: 5, streamingSeconds: 10 })
+  Object.assign(S.idle, { sockets: 200, seconds: 3 })
 }
 
 const startedAt = new Date()
@@ -62,6 +66,7 @@ interface Results {
   relay?: ReadonlyArray<RelayPoint>
   resume?: ReadonlyArray<ResumeRow>
   memory?: MemoryFigure
+  idle?: IdleStatementsFigure
   errors: Array<string>
 }
 
@@ -103,6 +108,7 @@ const live = async (cluster: BenchCluster, results: Results) => {
   })
   results.resume = await withApp(cluster, results, "4 resume", (app, db) => runResume(app, db, S.resume, log))
   results.memory = await withApp(cluster, results, "7 memory", (app, _db, llm, projectId) => runMemory(app, llm, projectId, S.memory, log))
+  results.idle = await withApp(cluster, results, "8 idle sockets' statements", (app, db, _llm, projectId) => runIdleStatements(app, db, projectId, S.idle, log))
 }
 
 const main = async () => {
@@ -281,6 +287,18 @@ const report = (m: ReturnType<typeof machine>, pgVersion: string, r: Results, to
     for (const s of x.samples) p(`| ${s.second} | ${fmt(s.rssMiB)} |`)
     p()
     if (x.streamingError !== undefined) p(`**The streaming span ended early:** ${x.streamingError}\n`)
+  } else p("_Not measured in this run._\n")
+
+  p("## 8. Postgres statements caused by idle sockets")
+  p()
+  if (r.idle) {
+    const x = r.idle
+    p(`Transactions committed in the app's database (\`pg_stat_database.xact_commit\`, read before and after a ${x.seconds} s span, each read 11 s after the span so the counters are reported) with no socket open, then with ${fmt(x.sockets)} idle session WebSockets (over ${S.idle.sessions} sessions, all caught up); the difference is what the idle sockets cost. Target ≤ 2/s at 2,000 sockets. 1 run.`)
+    p()
+    p("| sockets | statements/s with none | statements/s with the sockets | caused by the sockets |")
+    p("|---:|---:|---:|---:|")
+    p(`| ${fmt(x.sockets)} | ${fmt(x.baselinePerSecond)} | ${fmt(x.withSocketsPerSecond)} | **${fmt(x.causedPerSecond)}** |`)
+    p()
   } else p("_Not measured in this run._\n")
 
   p("## Sizes and budget")
