@@ -1,11 +1,32 @@
-import { Effect, Either, Stream } from "effect"
+import { SqlClient } from "@effect/sql"
+import { Effect, Either, Schema, Stream } from "effect"
 import { type SessionId, streamIdOfSession } from "../../domain/index.ts"
-import { EventStore } from "../eventstore/EventStore.ts"
 import type { StoredEvent } from "../eventstore/model.ts"
 import { Subscriptions } from "../eventstore/Subscriptions.ts"
 import { SessionRepository } from "../repositories/SessionRepository.ts"
 import { type InFlight, LiveHub } from "./LiveHub.ts"
 import type { Outbox, Piece } from "./pieces.ts"
+
+/** Live pieces held for one message whose start the log has not relayed yet, at most. */
+const HOLD_LIMIT = 10_000
+
+const OpeningPoint = Schema.Struct({ version: Schema.NumberFromString, open_message_id: Schema.NullOr(Schema.String) })
+
+/**
+ * The stream's version and the message open at that version, in one statement (the sessions row
+ * is written in the transaction of the append that opens or closes a message).
+ */
+const openingPoint = (sessionId: SessionId, streamId: string) =>
+  Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+    const rows = yield* sql`SELECT st.version::text AS version, se.open_message_id::text AS open_message_id
+      FROM streams st LEFT JOIN sessions se ON se.id = ${sessionId} WHERE st.stream_id = ${streamId}`.pipe(
+      Effect.flatMap(Schema.decodeUnknown(Schema.Array(OpeningPoint))),
+      Effect.orDie
+    )
+    const row = rows[0]
+    return { version: row === undefined ? 0 : row.version, openMessageId: row?.open_message_id ?? null }
+  })
 
 /** A socket's starting point, taken in the same step its outbox starts receiving pieces. */
 export interface Joined {
@@ -29,7 +50,6 @@ export interface SessionReader {
  */
 export const makeSessionReader = (sessionId: SessionId) =>
   Effect.gen(function* () {
-    const store = yield* EventStore
     const subscriptions = yield* Subscriptions
     const repo = yield* SessionRepository
     const hub = yield* LiveHub
@@ -39,10 +59,29 @@ export const makeSessionReader = (sessionId: SessionId) =>
       for (const outbox of outboxes) outbox.push(piece)
     }
 
-    let version = yield* store.streamVersion(streamId)
-    yield* hub.listen(sessionId, (d) =>
-      fanOut({ _tag: "Delta", message_id: d.message_id, kind: d.kind, offset: d.offset, text: d.text, version: undefined })
-    )
+    const opening = yield* openingPoint(sessionId, streamId)
+    let version = opening.version
+    // Live text of a message goes out only after its start: the turn publishes its first token as
+    // soon as the model sends it, while the log tail may not have relayed the message's start yet,
+    // and a client must never get text for a message it has not been told about. A message open
+    // when the reader began started before any socket's starting point.
+    const started = new Set<string>(opening.openMessageId === null ? [] : [opening.openMessageId])
+    const held = new Map<string, Array<Piece>>()
+    const release = (messageId: string) => {
+      started.add(messageId)
+      const waiting = held.get(messageId)
+      held.delete(messageId)
+      for (const piece of waiting ?? []) fanOut(piece)
+    }
+    yield* hub.listen(sessionId, (d) => {
+      const piece: Piece = { _tag: "Delta", message_id: d.message_id, kind: d.kind, offset: d.offset, text: d.text, version: undefined }
+      if (started.has(d.message_id)) return fanOut(piece)
+      const waiting = held.get(d.message_id) ?? []
+      waiting.push(piece)
+      held.set(d.message_id, waiting)
+      // A start that never comes (it cannot, the log has it first) must not hold text forever.
+      if (waiting.length >= HOLD_LIMIT) release(d.message_id)
+    })
 
     const relay = (stored: StoredEvent) =>
       Effect.map(Effect.either(repo.decodeStored(stored)), (decoded) => {
@@ -54,7 +93,10 @@ export const makeSessionReader = (sessionId: SessionId) =>
             _tag: "Delta", message_id: event.message_id, kind: event._tag === "TextDelta" ? "text" : "reasoning",
             offset: event.offset, text: event.text, version: stored.stream_version
           })
-        else fanOut({ _tag: "Event", version: stored.stream_version, event })
+        else {
+          fanOut({ _tag: "Event", version: stored.stream_version, event })
+          if (event._tag === "AssistantMessageStarted") release(event.message_id)
+        }
       })
     yield* subscriptions.streamEvents(streamId, version).pipe(
       Stream.runForEach(relay),
@@ -65,7 +107,13 @@ export const makeSessionReader = (sessionId: SessionId) =>
     const reader: SessionReader = {
       join: (outbox) => {
         outboxes.add(outbox)
-        return { version, inFlight: hub.peek(sessionId), leave: () => void outboxes.delete(outbox) }
+        const inFlight = hub.peek(sessionId)
+        // The text of a message whose start is still to come reaches this socket with the held pieces.
+        return {
+          version,
+          inFlight: inFlight !== null && started.has(inFlight.message_id) ? inFlight : null,
+          leave: () => void outboxes.delete(outbox)
+        }
       },
       sockets: () => outboxes.size
     }

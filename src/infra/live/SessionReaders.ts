@@ -1,3 +1,4 @@
+import type { SqlClient } from "@effect/sql"
 import { Config, Context, Deferred, Duration, Effect, Exit, ExecutionStrategy, Layer, Scope } from "effect"
 import type { SessionId } from "../../domain/index.ts"
 import type { EventStore } from "../eventstore/EventStore.ts"
@@ -22,7 +23,7 @@ interface Entry {
 /** One reader per session in this process, shared by its sockets and reference-counted. */
 const make = (config: { readonly linger: Duration.DurationInput }) =>
   Effect.gen(function* () {
-    const context = yield* Effect.context<EventStore | Subscriptions | SessionRepository | LiveHub>()
+    const context = yield* Effect.context<SqlClient.SqlClient | EventStore | Subscriptions | SessionRepository | LiveHub>()
     const scope = yield* Effect.scope
     const entries = new Map<string, Entry>()
     // Finding or starting an entry is one step: two sockets of a new session must not start two readers.
