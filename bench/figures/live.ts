@@ -1,3 +1,4 @@
+import * as fs from "node:fs/promises"
 import { SqlClient } from "@effect/sql"
 import { PgClient } from "@effect/sql-pg"
 import { Effect, ManagedRuntime, Redacted } from "effect"
@@ -18,6 +19,10 @@ export interface RelayPoint {
   readonly directP50: Spread
   readonly directP99: Spread
   readonly tokensPerSecond: Spread
+  /** CPU time (user + system) of the app process per token relayed, µs. */
+  readonly appCpuPerToken: Spread
+  /** CPU time of the bench process (the fake LLM producing, and its direct readers) per token, µs. */
+  readonly llmCpuPerToken: Spread
   readonly lost: number
 }
 
@@ -124,6 +129,18 @@ const tokenReader = (hit: (key: string) => void) => {
 }
 
 /** Figure 1 at one concurrency: WebSocket clients of the app vs clients reading the LLM directly. */
+/** User + system CPU of a process so far, in µs (from /proc; Linux clock ticks are 1/100 s). */
+const processCpuMicros = async (pid: number) => {
+  const stat = await fs.readFile(`/proc/${pid}/stat`, "utf8")
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ")
+  return (Number(fields[11]) + Number(fields[12])) * 10_000
+}
+
+const ownCpuMicros = () => {
+  const usage = process.cpuUsage()
+  return usage.user + usage.system
+}
+
 const relayOnce = async (app: AppProcess, llm: TimedLlm, projectId: string, n: number, tokens: number, intervalMs: number) => {
   const sent = new Map<string, number>()
   const plan = { count: tokens, intervalMs, chunk: (r: number, i: number) => `tok${r}x${i} `, onSent: (r: number, i: number, at: number) => void sent.set(`${r}x${i}`, at) }
@@ -148,15 +165,18 @@ const relayOnce = async (app: AppProcess, llm: TimedLlm, projectId: string, n: n
   })
   llm.setPlan(plan)
   const started = performance.now()
+  const appCpuBefore = await processCpuMicros(app.pid)
   await pool(sessionIds, 32, (id) => app.api("POST", `/api/sessions/${id}/messages`, { content: "Stream please." }))
   await Promise.race([done, sleep(120_000)])
   const seconds = (performance.now() - started) / 1000
+  const appCpu = (await processCpuMicros(app.pid)) - appCpuBefore
   await closeAll(sockets)
 
   // The limit: the same number of clients reading the LLM directly.
   sent.clear()
   llm.setPlan(plan)
   const direct: Array<number> = []
+  const ownCpuBefore = ownCpuMicros()
   await Promise.all(Array.from({ length: n }, () => {
     const read = tokenReader((key) => {
       const at = sent.get(key)
@@ -164,7 +184,9 @@ const relayOnce = async (app: AppProcess, llm: TimedLlm, projectId: string, n: n
     })
     return readDirect(llm.url, read)
   }))
+  const llmCpu = ownCpuMicros() - ownCpuBefore
   return {
+    appCpuPerToken: appCpu / Math.max(1, received), llmCpuPerToken: llmCpu / Math.max(1, direct.length),
     relayP50: percentile(relay, 50), relayP99: percentile(relay, 99),
     directP50: percentile(direct, 50), directP99: percentile(direct, 99),
     tokensPerSecond: received / seconds, lost: n * tokens - received
@@ -180,7 +202,7 @@ export const runRelay = async (
   for (const n of options.levels) {
     const results = await repeat(options.runs, async () => {
       const r = await relayOnce(app, llm, projectId, n, options.tokens, 1000 / options.tokensPerSecond)
-      log(`  ${n} sessions: relay p50 ${r.relayP50.toFixed(2)} ms p99 ${r.relayP99.toFixed(2)} ms; direct p50 ${r.directP50.toFixed(2)} p99 ${r.directP99.toFixed(2)}; ${r.tokensPerSecond.toFixed(0)} tokens/s; lost ${r.lost}`)
+      log(`  ${n} sessions: relay p50 ${r.relayP50.toFixed(2)} ms p99 ${r.relayP99.toFixed(2)} ms; direct p50 ${r.directP50.toFixed(2)} p99 ${r.directP99.toFixed(2)}; ${r.tokensPerSecond.toFixed(0)} tokens/s; app CPU ${r.appCpuPerToken.toFixed(0)} µs/token; lost ${r.lost}`)
       return r
     })
     points.push({
@@ -188,6 +210,8 @@ export const runRelay = async (
       relayP50: spread(results.map((r) => r.relayP50)), relayP99: spread(results.map((r) => r.relayP99)),
       directP50: spread(results.map((r) => r.directP50)), directP99: spread(results.map((r) => r.directP99)),
       tokensPerSecond: spread(results.map((r) => r.tokensPerSecond)),
+      appCpuPerToken: spread(results.map((r) => r.appCpuPerToken)),
+      llmCpuPerToken: spread(results.map((r) => r.llmCpuPerToken)),
       lost: results.reduce((a, r) => a + r.lost, 0)
     })
   }
