@@ -1,7 +1,7 @@
 import * as fs from "node:fs/promises"
 import { SqlClient } from "@effect/sql"
 import { PgClient } from "@effect/sql-pg"
-import { Effect, ManagedRuntime, Redacted } from "effect"
+import { Effect, Layer, ManagedRuntime, Redacted } from "effect"
 import WebSocket from "ws"
 import { EventStore } from "../../src/infra/eventstore/EventStore.ts"
 import { streamIdOfSession } from "../../src/domain/index.ts"
@@ -9,6 +9,8 @@ import { rssOf } from "../lib/machine.ts"
 import { type AppProcess, str } from "../lib/server.ts"
 import { percentile, repeat, sleep, type Spread, spread } from "../lib/stats.ts"
 import { readDirect, type TimedLlm } from "../lib/timedLlm.ts"
+import { rebuildReadModels } from "../../src/infra/readmodels/rebuildReadModels.ts"
+import { RepositoriesLive } from "../../src/infra/repositories/RepositoriesLive.ts"
 import { storeRuntime } from "../lib/db.ts"
 import { sessionEvents } from "./replay.ts"
 
@@ -235,6 +237,11 @@ export const runResume = async (
       })
   }))
   await runtime.dispose()
+  // Written straight into the log, the session has no read-model row (nor snapshot) yet: project it
+  // as `boocode rebuild` would, so the app finds it as it finds any session.
+  const readModels = ManagedRuntime.make(RepositoriesLive.pipe(Layer.provideMerge(PgClient.layer({ url: Redacted.make(databaseUrl), maxConnections: 2 }))))
+  await readModels.runPromise(rebuildReadModels)
+  await readModels.dispose()
   const rows: Array<ResumeRow> = []
   const cases = [
     { what: `from scratch (after=0, ${options.events.toLocaleString("en-US")} events: one snapshot frame)`, query: "" },
