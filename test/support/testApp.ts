@@ -24,6 +24,41 @@ export interface TestAppOptions {
   readonly databaseUrl?: string
 }
 
+/** Every setting of an in-process test server (quick polls, no auto-naming, no web build), then `env`. */
+export const testAppSettings = (port: number, databaseUrl: string, llmUrl: string, env: Readonly<Record<string, string>> = {}) =>
+  ConfigProvider.fromMap(
+    new Map<string, string>([
+      ["HOST", "127.0.0.1"],
+      ["PORT", String(port)],
+      ["DATABASE_URL", databaseUrl],
+      ["LLM_BASE_URL", llmUrl],
+      ["BOOCODE_AUTO_NAME", "false"],
+      ["BOOCODE_POLL_MS", "200"],
+      ["BOOCODE_WEB_DIR", "/nonexistent/boocode-web"],
+      ["PATH", process.env.PATH ?? ""],
+      ...Object.entries(env)
+    ])
+  )
+
+/** Where a built server listens (the port it really took), with its fake LLM and database. */
+export const testAppOn = (
+  context: Context.Context<HttpServer.HttpServer>,
+  port: number,
+  fakeLlm: FakeLlm,
+  databaseUrl: string
+): TestApp => {
+  const address = Context.get(context, HttpServer.HttpServer).address
+  const actual = address._tag === "TcpAddress" ? address.port : port
+  return {
+    url: `http://127.0.0.1:${actual}`,
+    wsUrl: `ws://127.0.0.1:${actual}`,
+    port: actual,
+    host: `127.0.0.1:${actual}`,
+    fakeLlm,
+    databaseUrl
+  }
+}
+
 /**
  * The whole server (the production AppLive) started in-process on a free port, with a fresh
  * database and its own fake LLM, all settings from a ConfigProvider map; closed with the scope.
@@ -33,31 +68,10 @@ export const acquireTestApp = (options: TestAppOptions = {}) =>
     const fakeLlm = yield* acquireFakeLlm
     const databaseUrl = options.databaseUrl ?? (yield* freshDatabaseUrl)
     const port = yield* freePort
-    const settings = new Map<string, string>([
-      ["HOST", "127.0.0.1"],
-      ["PORT", String(port)],
-      ["DATABASE_URL", databaseUrl],
-      ["LLM_BASE_URL", fakeLlm.url],
-      ["BOOCODE_AUTO_NAME", "false"],
-      ["BOOCODE_POLL_MS", "200"],
-      ["BOOCODE_WEB_DIR", "/nonexistent/boocode-web"],
-      ["PATH", process.env.PATH ?? ""],
-      ...Object.entries(options.env ?? {})
-    ])
     const context = yield* Layer.build(
-      AppLive.pipe(Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(settings))))
+      AppLive.pipe(Layer.provide(Layer.setConfigProvider(testAppSettings(port, databaseUrl, fakeLlm.url, options.env))))
     )
-    const address = Context.get(context, HttpServer.HttpServer).address
-    const actual = address._tag === "TcpAddress" ? address.port : port
-    const app: TestApp = {
-      url: `http://127.0.0.1:${actual}`,
-      wsUrl: `ws://127.0.0.1:${actual}`,
-      port: actual,
-      host: `127.0.0.1:${actual}`,
-      fakeLlm,
-      databaseUrl
-    }
-    return app
+    return testAppOn(context, port, fakeLlm, databaseUrl)
   })
 
 export class TestAppServer extends Context.Tag("test/TestApp")<TestAppServer, TestApp>() {}

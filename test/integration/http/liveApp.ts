@@ -1,5 +1,4 @@
-import { HttpServer } from "@effect/platform"
-import { ConfigProvider, Context, Effect, Layer, Option, Tracer } from "effect"
+import { Context, Effect, Layer, Option, Tracer } from "effect"
 import { AppServicesLive } from "../../../src/app/AppServices.ts"
 import { DatabaseLive } from "../../../src/infra/db/Database.ts"
 import { MigrationsLive } from "../../../src/infra/db/Migrations.ts"
@@ -10,7 +9,7 @@ import { freePort } from "../../../src/infra/net/freePort.ts"
 import { SessionReaders } from "../../../src/infra/live/SessionReaders.ts"
 import { acquireFakeLlm } from "../../support/fakeLlm/index.ts"
 import { freshDatabaseUrl } from "../../support/testDatabase.ts"
-import type { TestApp } from "../../support/testApp.ts"
+import { type TestApp, testAppOn, testAppSettings } from "../../support/testApp.ts"
 
 /** A statement the app sent to PostgreSQL, with the names of the spans it ran under. */
 export interface Statement {
@@ -68,17 +67,6 @@ export const liveAppLayer = (env: Readonly<Record<string, string>> = {}) =>
       const port = yield* freePort
       const statements: Array<Statement> = []
       const native = yield* Effect.tracer
-      const settings = new Map<string, string>([
-        ["HOST", "127.0.0.1"],
-        ["PORT", String(port)],
-        ["DATABASE_URL", databaseUrl],
-        ["LLM_BASE_URL", fakeLlm.url],
-        ["BOOCODE_AUTO_NAME", "false"],
-        ["BOOCODE_POLL_MS", "200"],
-        ["BOOCODE_WEB_DIR", "/nonexistent/boocode-web"],
-        ["PATH", process.env.PATH ?? ""],
-        ...Object.entries(env)
-      ])
       // AppLive's composition with its services kept visible; SessionReaders.layer is the very layer
       // the socket routes use, so the build shares one instance with them.
       const Services = UserFeed.layer.pipe(Layer.provideMerge(AppServicesLive))
@@ -87,19 +75,12 @@ export const liveAppLayer = (env: Readonly<Record<string, string>> = {}) =>
         Layer.mergeAll(HttpServerLive, SessionReaders.layer).pipe(
           Layer.provideMerge(Services),
           Layer.provideMerge(Database),
-          Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(settings))),
+          Layer.provide(Layer.setConfigProvider(testAppSettings(port, databaseUrl, fakeLlm.url, env))),
           Layer.provide(Layer.setTracer(recordingTracer(native, statements)))
         )
       )
-      const address = Context.get(context, HttpServer.HttpServer).address
-      const actual = address._tag === "TcpAddress" ? address.port : port
       const app: LiveApp = {
-        url: `http://127.0.0.1:${actual}`,
-        wsUrl: `ws://127.0.0.1:${actual}`,
-        port: actual,
-        host: `127.0.0.1:${actual}`,
-        fakeLlm,
-        databaseUrl,
+        ...testAppOn(context, port, fakeLlm, databaseUrl),
         statements,
         subscriptions: Context.get(context, Subscriptions),
         readers: Context.get(context, SessionReaders)

@@ -1,10 +1,11 @@
+import { expect } from "@effect/vitest"
 import { PgClient } from "@effect/sql-pg"
 import { Effect, Layer, Option, Redacted, Schema } from "effect"
 import * as path from "node:path"
 import { AppServicesLive } from "../../../src/app/AppServices.ts"
 import { MessageId, SessionId } from "../../../src/domain/index.ts"
 import { EventStore } from "../../../src/infra/eventstore/EventStore.ts"
-import { engineSettings, loggedText, makeProjectTree } from "../../support/engine.ts"
+import { engineSettings, loggedText, makeProjectTree, waitForEnd } from "../../support/engine.ts"
 import { FakeLlmServer, slowReply } from "../../support/fakeLlm/index.ts"
 import { freshDatabaseUrl } from "../../support/testDatabase.ts"
 import { killAndWait, repoRoot, spawnTs, type TsProcess } from "../../support/tsProcess.ts"
@@ -69,3 +70,22 @@ export const childMidTurn = Effect.gen(function* () {
   return { fake, url, child, ids, persisted }
 })
 
+
+/**
+ * After the child died with its turn open, the engine's start-up recovery closed it: interrupted,
+ * with exactly the logged text, which holds what was persisted before and is a prefix of the reply.
+ */
+export const expectClosedByRecovery = (
+  ids: { readonly session_id: SessionId; readonly message_id: MessageId },
+  persisted: string,
+  fullReply: string
+) =>
+  Effect.gen(function* () {
+    const message = yield* waitForEnd(ids.session_id, ids.message_id)
+    expect(message.status).toBe("interrupted")
+    expect(message.error).toEqual({ code: "interrupted", message: "the server stopped before this answer was finished" })
+    const logged = yield* loggedText(ids.session_id, ids.message_id)
+    expect(message.content).toBe(logged)
+    expect(logged.startsWith(persisted)).toBe(true)
+    expect(fullReply.startsWith(logged)).toBe(true)
+  })

@@ -7,7 +7,7 @@ import { LiveHub } from "../../../src/infra/live/LiveHub.ts"
 import { engineLayer, loggedText, newSession, waitForEnd } from "../../support/engine.ts"
 import { FakeLlmServer, slowReply, textReply } from "../../support/fakeLlm/index.ts"
 import { TestDatabaseUrl } from "../../support/testDatabase.ts"
-import { childMidTurn, engineOn, exitOf } from "./child.ts"
+import { childMidTurn, engineOn, exitOf, expectClosedByRecovery } from "./child.ts"
 import { eventually, slowReplyText } from "./helpers.ts"
 import { allowConnections, cutUntil } from "./outage.ts"
 
@@ -79,15 +79,7 @@ layer(engineLayer(), { timeout: 120_000, excludeTestServices: true })("turns: th
       expect(took, child.output()).toBeLessThan(5000)
       yield* allowConnections(url)
 
-      yield* Effect.gen(function* () {
-        const message = yield* waitForEnd(ids.session_id, ids.message_id)
-        expect(message.status).toBe("interrupted")
-        expect(message.error).toEqual({ code: "interrupted", message: "the server stopped before this answer was finished" })
-        const logged = yield* loggedText(ids.session_id, ids.message_id)
-        expect(message.content).toBe(logged)
-        expect(logged.startsWith(persisted)).toBe(true)
-        expect(slowReplyText(300).startsWith(logged)).toBe(true)
-      }).pipe(Effect.provide(engineOn(url, fake.url)))
+      yield* expectClosedByRecovery(ids, persisted, slowReplyText(300)).pipe(Effect.provide(engineOn(url, fake.url)))
     })
   )
 })

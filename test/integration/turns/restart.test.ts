@@ -5,7 +5,7 @@ import { streamIdOfSession } from "../../../src/domain/index.ts"
 import { EventStore } from "../../../src/infra/eventstore/EventStore.ts"
 import { loggedText, waitForEnd } from "../../support/engine.ts"
 import { fakeLlmLayer, textReply } from "../../support/fakeLlm/index.ts"
-import { childMidTurn, engineOn, exitOf, readerLayer } from "./child.ts"
+import { childMidTurn, engineOn, exitOf, expectClosedByRecovery, readerLayer } from "./child.ts"
 import { slowReplyText } from "./helpers.ts"
 
 const isTerminal = (type: string) =>
@@ -61,13 +61,7 @@ layer(fakeLlmLayer, { timeout: 60_000, excludeTestServices: true })("turns: proc
       expect(before.some((e) => isTerminal(e.type))).toBe(false)
 
       yield* Effect.gen(function* () {
-        const message = yield* waitForEnd(ids.session_id, ids.message_id)
-        expect(message.status).toBe("interrupted")
-        expect(message.error).toEqual({ code: "interrupted", message: "the server stopped before this answer was finished" })
-        const logged = yield* loggedText(ids.session_id, ids.message_id)
-        expect(message.content).toBe(logged)
-        expect(logged.startsWith(persisted)).toBe(true)
-        expect(slowReplyText(300).startsWith(message.content)).toBe(true)
+        yield* expectClosedByRecovery(ids, persisted, slowReplyText(300))
         const sessions = yield* SessionService
         expect((yield* sessions.get(ids.session_id)).state.open_message_id).toBeNull()
       }).pipe(Effect.provide(engineOn(url, fake.url)))
