@@ -10,7 +10,7 @@ import { TurnRunnerLive } from "./turns/TurnRunnerLive.ts"
 
 
 const Engine = TurnRunnerLive.pipe(
-  Layer.provideMerge(Layer.mergeAll(LlmClientLive, Tools.layer, LiveHub.layer()))
+  Layer.provideMerge(Layer.mergeAll(LlmClientLive, Tools.layer, LiveHub.layer))
 )
 
 /**

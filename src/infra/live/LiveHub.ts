@@ -1,4 +1,4 @@
-import { Context, Effect, Layer, Option, Queue, Scope } from "effect"
+import { Context, Effect, Layer, Option, type Scope } from "effect"
 
 /** A piece of streamed text, published the moment it arrives from the LLM (before it is persisted). */
 export interface LiveDelta {
@@ -16,43 +16,29 @@ export interface InFlight {
   readonly reasoning: string
 }
 
-export interface LiveSubscription {
-  /** The in-flight message as it stood when the subscription began; later deltas arrive on `deltas`. */
-  readonly inFlight: InFlight | null
-  readonly deltas: Queue.Dequeue<LiveDelta>
-  /** True once this subscriber fell more than `capacity` deltas behind and was cut off. */
-  readonly overflowed: Effect.Effect<boolean>
-}
-
-interface Subscriber {
-  readonly queue: Queue.Queue<LiveDelta>
-  overflowed: boolean
-}
-
 interface Channel {
   inFlight: { message_id: string; text: string; reasoning: string } | null
-  readonly subscribers: Set<Subscriber>
   /** Called in the publisher's step (a session reader fanning out to its sockets). */
   readonly listeners: Set<(delta: LiveDelta) => void>
 }
 
 /**
  * In-process fan-out of live deltas per session, and the text of the message in flight so a
- * reader that connects mid-answer gets what is not yet in the log. Snapshot and subscription are
- * taken in one synchronous step, so no delta falls between them.
+ * reader that connects mid-answer gets what is not yet in the log. A listener's snapshot (`peek`)
+ * and its deltas are read in synchronous steps, so no delta falls between them.
  */
-const make = (capacity: number) => {
+const make = () => {
   const channels = new Map<string, Channel>()
   const channel = (sessionId: string) => {
     let c = channels.get(sessionId)
     if (c === undefined) {
-      c = { inFlight: null, subscribers: new Set(), listeners: new Set() }
+      c = { inFlight: null, listeners: new Set() }
       channels.set(sessionId, c)
     }
     return c
   }
   const tidy = (sessionId: string, c: Channel) => {
-    if (c.inFlight === null && c.subscribers.size === 0 && c.listeners.size === 0) channels.delete(sessionId)
+    if (c.inFlight === null && c.listeners.size === 0) channels.delete(sessionId)
   }
 
   const begin = (sessionId: string, messageId: string) =>
@@ -77,10 +63,6 @@ const make = (capacity: number) => {
         else c.inFlight.reasoning += delta.text
       }
       for (const listen of c.listeners) listen(delta)
-      for (const s of c.subscribers) {
-        if (s.overflowed) continue
-        if (!Queue.unsafeOffer(s.queue, delta)) s.overflowed = true
-      }
     })
 
   /**
@@ -106,38 +88,12 @@ const make = (capacity: number) => {
     return f === undefined || f === null ? null : { ...f }
   }
 
-  const subscribe = (sessionId: string): Effect.Effect<LiveSubscription, never, Scope.Scope> =>
-    Effect.acquireRelease(
-      Effect.flatMap(Queue.bounded<LiveDelta>(capacity), (queue) =>
-        Effect.sync(() => {
-          const c = channel(sessionId)
-          const subscriber: Subscriber = { queue, overflowed: false }
-          c.subscribers.add(subscriber)
-          const inFlight = c.inFlight === null ? null : { ...c.inFlight }
-          return { subscriber, inFlight }
-        })
-      ),
-      ({ subscriber }) =>
-        Effect.sync(() => {
-          const c = channels.get(sessionId)
-          if (c === undefined) return
-          c.subscribers.delete(subscriber)
-          tidy(sessionId, c)
-        }).pipe(Effect.zipRight(Queue.shutdown(subscriber.queue)))
-    ).pipe(
-      Effect.map(({ subscriber, inFlight }) => ({
-        inFlight,
-        deltas: subscriber.queue,
-        overflowed: Effect.sync(() => subscriber.overflowed)
-      }))
-    )
-
   const inFlight = (sessionId: string) =>
     Effect.sync(() => Option.fromNullable(channels.get(sessionId)?.inFlight).pipe(Option.map((f) => ({ ...f }))))
 
-  return { begin, end, publish, subscribe, listen, peek, inFlight }
+  return { begin, end, publish, listen, peek, inFlight }
 }
 
 export class LiveHub extends Context.Tag("LiveHub")<LiveHub, ReturnType<typeof make>>() {
-  static readonly layer = (capacity = 10_000) => Layer.sync(LiveHub, () => make(capacity))
+  static readonly layer = Layer.sync(LiveHub, make)
 }

@@ -1,9 +1,9 @@
 import { expect, layer } from "@effect/vitest"
-import { Effect, Option, Queue } from "effect"
+import { Effect, Option } from "effect"
 import { SessionService } from "../../../src/app/sessions/SessionService.ts"
 import { TurnRunner } from "../../../src/app/turns/TurnRunner.ts"
 import { OUTAGE_REASON } from "../../../src/app/turns/turnEnd.ts"
-import { LiveHub } from "../../../src/infra/live/LiveHub.ts"
+import { type LiveDelta, LiveHub } from "../../../src/infra/live/LiveHub.ts"
 import { engineLayer, loggedText, newSession, waitForEnd } from "../../support/engine.ts"
 import { FakeLlmServer, slowReply, textReply } from "../../support/fakeLlm/index.ts"
 import { TestDatabaseUrl } from "../../support/testDatabase.ts"
@@ -21,7 +21,8 @@ layer(engineLayer(), { timeout: 120_000, excludeTestServices: true })("turns: th
       const hub = yield* LiveHub
       const url = yield* TestDatabaseUrl
       const { sessionId } = yield* newSession
-      const subscription = yield* hub.subscribe(sessionId)
+      const deltas: Array<LiveDelta> = []
+      yield* hub.listen(sessionId, (d) => void deltas.push(d))
       fake.enqueue(slowReply(400, 25))
       const closed = fake.closedEarly
       const posted = yield* sessions.postMessage(sessionId, "Tell me a long story")
@@ -47,8 +48,7 @@ layer(engineLayer(), { timeout: 120_000, excludeTestServices: true })("turns: th
       const logged = yield* loggedText(sessionId, messageId)
       expect(message.content).toBe(logged)
       expect(logged).toBe(liveAtOutage)
-      const deltas = yield* Queue.takeAll(subscription.deltas)
-      expect([...deltas].filter((d) => d.message_id === messageId && d.kind === "text").map((d) => d.text).join("")).toBe(logged)
+        expect([...deltas].filter((d) => d.message_id === messageId && d.kind === "text").map((d) => d.text).join("")).toBe(logged)
       const full = slowReplyText(400)
       expect(full.startsWith(logged)).toBe(true)
       expect(logged.length).toBeLessThan(full.length)

@@ -1,12 +1,12 @@
 import { SqlClient } from "@effect/sql"
 import { expect, layer } from "@effect/vitest"
-import { Effect, Queue } from "effect"
+import { Effect } from "effect"
 import * as fs from "node:fs/promises"
 import * as path from "node:path"
 import { SessionService } from "../../../src/app/sessions/SessionService.ts"
 import { type SessionId, streamIdOfSession } from "../../../src/domain/index.ts"
 import { EventStore } from "../../../src/infra/eventstore/EventStore.ts"
-import { LiveHub } from "../../../src/infra/live/LiveHub.ts"
+import { type LiveDelta, LiveHub } from "../../../src/infra/live/LiveHub.ts"
 import { SessionRepository } from "../../../src/infra/repositories/SessionRepository.ts"
 import { engineLayer, loggedText, newSession, waitForEnd } from "../../support/engine.ts"
 import { closing, delta, FakeLlmServer, reasoningReply, textReply, toolCallReply } from "../../support/fakeLlm/index.ts"
@@ -16,10 +16,10 @@ const askWatching = (sessionId: SessionId, content: string) =>
   Effect.gen(function* () {
     const sessions = yield* SessionService
     const hub = yield* LiveHub
-    const subscription = yield* hub.subscribe(sessionId)
+    const deltas: Array<LiveDelta> = []
+    yield* hub.listen(sessionId, (d) => void deltas.push(d))
     const posted = yield* sessions.postMessage(sessionId, content)
     const message = yield* waitForEnd(sessionId, posted.assistant_message_id)
-    const deltas = yield* Queue.takeAll(subscription.deltas)
     const live = (kind: "text" | "reasoning") =>
       [...deltas].filter((d) => d.message_id === posted.assistant_message_id && d.kind === kind).map((d) => d.text).join("")
     return {
