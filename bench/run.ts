@@ -21,6 +21,10 @@ import { startTimedLlm, type TimedLlm } from "./lib/timedLlm.ts"
 
 const ROOT = path.resolve(import.meta.dirname, "..")
 const QUICK = process.env.BENCH_QUICK === "1"
+/** BENCH_ONLY=relay,resume runs only those figures (wal, eventStore, replay, grep, relay, resume, memory, idle) and writes bench-partial.md instead. */
+const ONLY = process.env.BENCH_ONLY === undefined || process.env.BENCH_ONLY === "" ? null : new Set(process.env.BENCH_ONLY.split(","))
+const wanted = (figure: string) => ONLY === null || ONLY.has(figure)
+const skip = async () => undefined
 
 const S = {
   eventStore: { runs: 3, appendSeconds: 3, readSeconds: 2, readStreamLength: 1000 },
@@ -99,16 +103,16 @@ const withApp = async <A>(cluster: BenchCluster, results: Results, name: string,
 }
 
 const live = async (cluster: BenchCluster, results: Results) => {
-  results.relay = await withApp(cluster, results, "1 relay latency", async (app, _db, llm, projectId) => {
+  if (wanted("relay")) results.relay = await withApp(cluster, results, "1 relay latency", async (app, _db, llm, projectId) => {
     const low = await runRelay(app, llm, projectId, { ...S.relay, levels: S.relay.levels.filter((n) => n < 200) }, log)
     const high = S.relay.levels.includes(200)
       ? await runRelay(app, llm, projectId, { ...S.relay, levels: [200], runs: S.relay.runsAt200 }, log)
       : []
     return [...low, ...high]
   })
-  results.resume = await withApp(cluster, results, "4 resume", (app, db) => runResume(app, db, S.resume, log))
-  results.memory = await withApp(cluster, results, "7 memory", (app, _db, llm, projectId) => runMemory(app, llm, projectId, S.memory, log))
-  results.idle = await withApp(cluster, results, "8 idle sockets' statements", (app, db, _llm, projectId) => runIdleStatements(app, db, projectId, S.idle, log))
+  if (wanted("resume")) results.resume = await withApp(cluster, results, "4 resume", (app, db) => runResume(app, db, S.resume, log))
+  if (wanted("memory")) results.memory = await withApp(cluster, results, "7 memory", (app, _db, llm, projectId) => runMemory(app, llm, projectId, S.memory, log))
+  if (wanted("idle")) results.idle = await withApp(cluster, results, "8 idle sockets' statements", (app, db, _llm, projectId) => runIdleStatements(app, db, projectId, S.idle, log))
 }
 
 const main = async () => {
@@ -117,15 +121,19 @@ const main = async () => {
   const cluster = await timed("start PostgreSQL", () => startCluster())
   try {
     // WAL first, on a quiet cluster (no other figure's tables for autovacuum to visit).
-    results.wal = await attempt(results, "2 WAL", () => runWal(cluster, S.wal, log))
-    results.eventStore = await attempt(results, "3 event store", () => runEventStore(cluster, S.eventStore, log))
-    results.replay = await attempt(results, "5 replay", () => runReplay(cluster, S.replay, log))
-    results.grep = await attempt(results, "6 grep", () => runGrep({ ...S.grep, nodeModules: path.join(ROOT, "node_modules") }, log))
+    results.wal = await (wanted("wal") ? attempt(results, "2 WAL", () => runWal(cluster, S.wal, log)) : skip())
+    results.eventStore = await (wanted("eventStore") ? attempt(results, "3 event store", () => runEventStore(cluster, S.eventStore, log)) : skip())
+    results.replay = await (wanted("replay") ? attempt(results, "5 replay", () => runReplay(cluster, S.replay, log)) : skip())
+    results.grep = await (wanted("grep") ? attempt(results, "6 grep", () => runGrep({ ...S.grep, nodeModules: path.join(ROOT, "node_modules") }, log)) : skip())
     await live(cluster, results)
   } finally {
     await cluster.close()
   }
   const total = (performance.now() - t0) / 1000
+  if (ONLY !== null) {
+    await fs.writeFile(path.join(ROOT, "bench-partial.md"), report(m, cluster.serverVersion, results, total))
+    return log(`wrote bench-partial.md (BENCH_ONLY) in ${total.toFixed(0)} s`)
+  }
   await fs.writeFile(path.join(ROOT, "BENCHMARKS.md"), report(m, cluster.serverVersion, results, total))
   if (results.relay) await fs.writeFile(path.join(ROOT, "bench-relay-latency.svg"), relayChart(results.relay))
   if (results.wal) await fs.writeFile(path.join(ROOT, "bench-wal-amplification.svg"), walChart(results.wal))
