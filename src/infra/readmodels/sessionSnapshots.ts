@@ -1,6 +1,7 @@
 import type { SqlClient } from "@effect/sql"
 import { Effect, Option, Schema } from "effect"
 import { isTerminalEvent, type SessionEvent, SessionState } from "../../domain/index.ts"
+import { isSessionStateShape } from "./sessionStateShape.ts"
 
 /** The shape of `state` in session_snapshots: bump it with any change to SessionState's encoded form. */
 export const SNAPSHOT_SCHEMA_VERSION = 1
@@ -49,9 +50,21 @@ export const readSnapshotRow = (sql: SqlClient.SqlClient, sessionId: string, upT
     Effect.map((rows) => Option.fromNullable(rows[0]))
   )
 
+/** The state in a snapshot's JSON, or undefined: JSON.parse and a hand-written shape check, no Schema decode. */
+const fastState = (json: string): SessionState | undefined => {
+  try {
+    const parsed: unknown = JSON.parse(json)
+    return isSessionStateShape(parsed) ? parsed : undefined
+  } catch {
+    return undefined
+  }
+}
+
 /**
  * The state a snapshot row holds, or none when it cannot be used: a shape this code does not know
- * (written by another version: fold the log instead), or one that does not decode.
+ * (written by another version: fold the log instead), or one that does not decode. A row at the
+ * current format takes the fast path; only one that fails the shape check pays for the careful
+ * Schema decode (which then says why it is refused).
  */
 export const snapshotState = (sessionId: string, row: SnapshotRow) =>
   Effect.gen(function* () {
@@ -59,12 +72,14 @@ export const snapshotState = (sessionId: string, row: SnapshotRow) =>
       yield* Effect.logDebug(`session ${sessionId}: snapshot shape ${row.schema_version} unknown, folding the log`)
       return Option.none<SessionState>()
     }
-    return yield* decodeState(row.state).pipe(
-      Effect.map((state) => (state.version === row.version ? Option.some(state) : Option.none<SessionState>())),
+    const fast = fastState(row.state)
+    const state = fast !== undefined ? Option.some(fast) : yield* decodeState(row.state).pipe(
+      Effect.map(Option.some),
       Effect.catchAll((e) =>
         Effect.as(Effect.logWarning(`session ${sessionId}: snapshot v${row.version} does not decode, folding the log: ${e.message}`), Option.none<SessionState>())
       )
     )
+    return Option.filter(state, (s) => s.version === row.version)
   })
 
 /** The newest usable snapshot of a session at or below `upTo`. */
