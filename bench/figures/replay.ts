@@ -3,11 +3,12 @@ import { Effect, Layer, ManagedRuntime, Schema } from "effect"
 import { randomUUID } from "node:crypto"
 import { type SessionEvent as SessionEventType, SessionDecider, SessionEvent, SessionId, streamIdOfSession } from "../../src/domain/index.ts"
 import { EventStore } from "../../src/infra/eventstore/EventStore.ts"
-import { snapshotDue, writeSnapshot } from "../../src/infra/readmodels/sessionSnapshots.ts"
+import { readSnapshotRow, snapshotDue, snapshotState, writeSnapshot } from "../../src/infra/readmodels/sessionSnapshots.ts"
 import { SessionRepository } from "../../src/infra/repositories/SessionRepository.ts"
 import type { BenchCluster } from "../lib/db.ts"
 import { storeLayer, storeRuntime } from "../lib/db.ts"
 import { proseText, repeat, type Spread, spread } from "../lib/stats.ts"
+import { coldLoad } from "./replayColdLoad.ts"
 
 /**
  * Figure 5: folding a long session in memory, reading + decoding + folding it from Postgres, and
@@ -27,6 +28,12 @@ export interface ReplayFigure {
   readonly snapshotLoadSeconds: Spread
   readonly snapshotVersion: number
   readonly snapshotBytes: number
+  /** Characters of the snapshot's JSON: what Postgres decompresses and sends, and the load parses. */
+  readonly snapshotJsonChars: number
+  /** Medians of the load's parts, timed one by one: the snapshot row's query, its parse + shape check, the tail's read + decode. */
+  readonly parts: { readonly rowSeconds: number; readonly parseSeconds: number; readonly tailSeconds: number }
+  /** The first load in a process of its own (a restarted server: nothing compiled or warmed). */
+  readonly coldLoadSeconds: Spread
 }
 
 /** Where appends would have left the session's snapshot: the rule they use, applied to the whole log. */
@@ -137,6 +144,8 @@ export const runReplay = async (
   )
   await snapshotRuntime.dispose()
   log(`  snapshot at v${snapshotVersion} (${(snapshotBytes / 1e6).toFixed(1)} MB stored), tail of ${encoded.length - snapshotVersion} events`)
+  const parts = { row: [] as Array<number>, parse: [] as Array<number>, tail: [] as Array<number> }
+  let snapshotJsonChars = 0
   const snapshotLoadSeconds = await repeat(options.runs, async () => {
     // A fresh repository (empty cache) on a connected pool, as in a server that just started.
     const runtime = ManagedRuntime.make(SessionRepository.layer.pipe(Layer.provideMerge(storeLayer(url, 4))))
@@ -147,17 +156,43 @@ export const runReplay = async (
       const s = (performance.now() - t) / 1000
       if (loaded.version !== encoded.length || loaded.state.messages.length !== messages)
         throw new Error(`snapshot load gave v${loaded.version} with ${loaded.state.messages.length} messages`)
-      log(`  load from snapshot + tail: ${(s * 1000).toFixed(0)} ms`)
+      // The same steps one by one, to show where a load's time goes.
+      await runtime.runPromise(Effect.gen(function* () {
+        const sql = yield* SqlClient.SqlClient
+        const store = yield* EventStore
+        const repo = yield* SessionRepository
+        let t = performance.now()
+        const row = yield* Effect.flatMap(readSnapshotRow(sql, sessionId), Effect.orElseFail(() => new Error("no snapshot row")))
+        parts.row.push((performance.now() - t) / 1000)
+        snapshotJsonChars = row.state.length
+        t = performance.now()
+        yield* snapshotState(sessionId, row)
+        parts.parse.push((performance.now() - t) / 1000)
+        t = performance.now()
+        const tail = yield* store.readStream(streamIdOfSession(sessionId), { after: row.version })
+        yield* Effect.forEach(tail, repo.decodeStored)
+        parts.tail.push((performance.now() - t) / 1000)
+      }))
+      log(`  load from snapshot + tail: ${(s * 1000).toFixed(0)} ms (row ${(parts.row.at(-1)! * 1000).toFixed(0)} ms, parse ${(parts.parse.at(-1)! * 1000).toFixed(0)} ms, tail ${(parts.tail.at(-1)! * 1000).toFixed(0)} ms)`)
       return s
     } finally {
       await runtime.dispose()
     }
+  })
+  const coldLoadSeconds = await repeat(options.runs, async () => {
+    const cold = await coldLoad(url, sessionId)
+    if (cold.version !== encoded.length || cold.messages !== messages)
+      throw new Error(`cold load gave v${cold.version} with ${cold.messages} messages`)
+    log(`  first load in a fresh process: ${(cold.seconds * 1000).toFixed(0)} ms`)
+    return cold.seconds
   })
   return {
     events: encoded.length, messages, deltasPerReply: options.deltasPerReply,
     inMemory: spread(inMemory), decodeAndFold: spread(decodeAndFold), fromPostgres: spread(fromPostgres),
     fromPostgresSeconds: spread(seconds), loadSeconds,
     snapshotLoad: spread(snapshotLoadSeconds.map((sec) => encoded.length / sec)),
-    snapshotLoadSeconds: spread(snapshotLoadSeconds), snapshotVersion, snapshotBytes
+    snapshotLoadSeconds: spread(snapshotLoadSeconds), snapshotVersion, snapshotBytes, snapshotJsonChars,
+    parts: { rowSeconds: spread(parts.row).median, parseSeconds: spread(parts.parse).median, tailSeconds: spread(parts.tail).median },
+    coldLoadSeconds: spread(coldLoadSeconds)
   }
 }

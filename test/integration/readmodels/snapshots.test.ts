@@ -8,6 +8,7 @@ import type { SessionCommand } from "../../../src/domain/session/commands.ts"
 import { SessionState } from "../../../src/domain/session/state.ts"
 import { rebuildReadModels } from "../../../src/infra/readmodels/rebuildReadModels.ts"
 import { SNAPSHOT_EVERY, SNAPSHOT_SCHEMA_VERSION } from "../../../src/infra/readmodels/sessionSnapshots.ts"
+import { isSessionStateShape } from "../../../src/infra/readmodels/sessionStateShape.ts"
 import { verifyAll } from "../../../src/infra/readmodels/verifyAll.ts"
 import { RepositoriesLive } from "../../../src/infra/repositories/RepositoriesLive.ts"
 import { SessionRepository } from "../../../src/infra/repositories/SessionRepository.ts"
@@ -158,6 +159,31 @@ layer(RepositoriesLive.pipe(Layer.provideMerge(TestDatabaseLive)), { timeout: 12
         expect(replaced.schema_version).toBe(SNAPSHOT_SCHEMA_VERSION)
         expect(replaced.version).toBe(written.version + 5 + SNAPSHOT_EVERY + 3)
         yield* expectLoadsMatchTheLog(sessionId, [replaced.version])
+      })
+    )
+
+    it.effect("a stored snapshot loads by the fast path, and one with fields this code does not write by the careful path, to the same state", () =>
+      Effect.gen(function* () {
+        const sql = yield* SqlClient.SqlClient
+        const sessionId = yield* createSession
+        yield* turn(sessionId, SNAPSHOT_EVERY)
+        yield* turn(sessionId, 2)
+        const written = Option.getOrThrow(yield* snapshotRow(sessionId))
+        expect(isSessionStateShape(JSON.parse(written.state))).toBe(true)
+        yield* expectLoadsMatchTheLog(sessionId, [written.version, written.version + 4])
+
+        // An older writer's extra fields: the shape check refuses them, Schema drops them, the state is the same.
+        yield* sql`UPDATE session_snapshots
+          SET state = (jsonb_set(state::jsonb, '{messages,0,legacy}', '1') || '{"legacy": true}')::json WHERE session_id = ${sessionId}`
+        expect(isSessionStateShape(JSON.parse(Option.getOrThrow(yield* snapshotRow(sessionId)).state))).toBe(false)
+        yield* expectLoadsMatchTheLog(sessionId, [written.version, written.version + 4])
+        // It was read, not ignored: a change made only there shows through.
+        yield* sql`UPDATE session_snapshots SET state = jsonb_set(state::jsonb, '{name}', '"from the snapshot"')::json
+          WHERE session_id = ${sessionId}`
+        expect((yield* (yield* freshRepository).load(sessionId)).state.name).toBe("from the snapshot")
+        // Put it back: the tests share a database, and verify checks every snapshot.
+        yield* sql`UPDATE session_snapshots SET state = ${written.state}::json WHERE session_id = ${sessionId}`
+        expect(yield* verifyAll).toStrictEqual([])
       })
     )
 
