@@ -1,7 +1,7 @@
 import { SqlClient } from "@effect/sql"
 import { Effect, Either, Option, Schema } from "effect"
 import { type AppendedEvent, EventStore } from "../eventstore/EventStore.ts"
-import { ConcurrencyConflict, EventDecodeError } from "../eventstore/errors.ts"
+import { type CommandIdReused, ConcurrencyConflict, EventDecodeError } from "../eventstore/errors.ts"
 import type { AppendResult, CommandKey, StoredEvent } from "../eventstore/model.ts"
 import type { AggregateSpec } from "./Aggregate.ts"
 import { storableEncoded } from "./storableEvent.ts"
@@ -142,14 +142,28 @@ export const makeRepository = <Id extends string, State, Event extends { readonl
         return { ...current, events: original, from_version: result.from_version, duplicate: true }
       })
 
-    const appendOnce = (id: Id, command: (state: State) => Command, key: CommandKey | undefined) =>
+    /**
+     * One attempt. With `trustCache`, a cached state is decided on without reading the log first:
+     * the append's expected-version check catches any event appended since (by another process),
+     * and the retry then catches up. A refusal or a no-op is only answered from a state just read.
+     */
+    const appendOnce = (
+      id: Id,
+      command: (state: State) => Command,
+      key: CommandKey | undefined,
+      trustCache: boolean
+    ): Effect.Effect<Executed<State, Event>, Error | ConcurrencyConflict | CommandIdReused> =>
       Effect.gen(function* () {
         const streamId = spec.streamId(id)
         // A repeated command is answered before deciding: the state may have moved on since.
         const earlier = key === undefined ? Option.none() : yield* store.findCommand(key)
         if (Option.isSome(earlier)) return yield* replayDuplicate(id, earlier.value)
-        const loaded = yield* loadCached(id)
-        const decided = yield* Either.match(spec.decide(command(loaded.state), loaded.state), {
+        const cached = trustCache ? cache.get(streamId) : undefined
+        const loaded = cached ?? (yield* loadCached(id))
+        const decision = spec.decide(command(loaded.state), loaded.state)
+        if (cached !== undefined && (Either.isLeft(decision) || decision.right.length === 0))
+          return yield* appendOnce(id, command, key, false)
+        const decided = yield* Either.match(decision, {
           onLeft: (e) => Effect.fail(e),
           onRight: (events) => Effect.succeed(events)
         })
@@ -191,8 +205,10 @@ export const makeRepository = <Id extends string, State, Event extends { readonl
         >
       })
 
-    const execute = (id: Id, command: (state: State) => Command, key?: CommandKey) =>
-      appendOnce(id, command, key).pipe(
+    const execute = (id: Id, command: (state: State) => Command, key?: CommandKey) => {
+      // Only the first attempt decides on the cache as is: a conflict means the log moved on.
+      let attempts = 0
+      return Effect.suspend(() => appendOnce(id, command, key, attempts++ === 0)).pipe(
         Effect.retry({
           while: (e) => e instanceof ConcurrencyConflict,
           times: MAX_ATTEMPTS
@@ -203,6 +219,7 @@ export const makeRepository = <Id extends string, State, Event extends { readonl
         ),
         Effect.withSpan("Repository.execute", { attributes: { type: spec.streamType, id } })
       )
+    }
 
     return { load, loadAt, replayAt, execute, decodeStored }
   })
