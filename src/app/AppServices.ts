@@ -6,11 +6,12 @@ import { RepositoriesLive } from "../infra/repositories/RepositoriesLive.ts"
 import { Tools } from "../infra/tools/Tools.ts"
 import { ProjectService } from "./projects/ProjectService.ts"
 import { SessionService } from "./sessions/SessionService.ts"
+import { OtherInstances } from "./turns/leases/OtherInstances.ts"
 import { TurnRunnerLive } from "./turns/TurnRunnerLive.ts"
 
 
 const Engine = TurnRunnerLive.pipe(
-  Layer.provideMerge(Layer.mergeAll(LlmClientLive, Tools.layer, LiveHub.layer))
+  Layer.provideMerge(Layer.mergeAll(LlmClientLive, Tools.layer, LiveHub.layer, OtherInstances.layer))
 )
 
 /**

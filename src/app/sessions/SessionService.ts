@@ -102,6 +102,7 @@ const make = Effect.gen(function* () {
         assistant_message_id: assistantId,
         content,
         model: state.model,
+        owner: turns.claim,
         at
       }),
       key
@@ -133,7 +134,7 @@ const make = Effect.gen(function* () {
     const at = yield* nowIso
     const result = yield* sessions.execute(sessionId, (state) => ({
       _tag: "RegenerateFrom" as const, session_id: sessionId, message_id: messageId, assistant_message_id: assistantId,
-      model: state.model, at
+      model: state.model, owner: turns.claim, at
     }))
     yield* turns.start(sessionId, assistantId)
     return { assistant_message_id: assistantId, version: result.version }
@@ -146,7 +147,7 @@ const make = Effect.gen(function* () {
     const at = yield* nowIso
     const result = yield* sessions.execute(sessionId, (state) => ({
       _tag: "EditUserMessage" as const, session_id: sessionId, message_id: messageId, new_message_id: userId,
-      assistant_message_id: assistantId, content, model: state.model, at
+      assistant_message_id: assistantId, content, model: state.model, owner: turns.claim, at
     }))
     yield* turns.start(sessionId, assistantId)
     return { user_message_id: userId, assistant_message_id: assistantId, version: result.version }

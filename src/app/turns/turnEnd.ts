@@ -6,8 +6,11 @@ import type { DeltaBatcher } from "./DeltaBatcher.ts"
 import { DatabaseUnreachable, StorageRefused, storageFailureOf, typedStorageFailures } from "./storageFailure.ts"
 import { TurnFailure } from "./TurnFailure.ts"
 
-/** How a turn that was interrupted is recorded: a user's cancel, or the server stopping. */
-export type StopReason = "cancel" | "shutdown"
+/**
+ * How a turn that was interrupted is recorded: a user's cancel, or the server stopping; a turn
+ * another instance has closed (its lease expired while this one could not renew it) records nothing.
+ */
+export type StopReason = "cancel" | "shutdown" | "lost"
 
 export const OUTAGE_REASON = "the database stopped answering while this answer was being written; the text saved so far is kept"
 const SHUTDOWN_REASON = "the server stopped while this answer was being written"
@@ -90,7 +93,7 @@ export const makeTurnEnd = (
 
   /** A cancel or a shutdown: one bounded attempt (it runs while the process may be stopping). */
   const stopped = (reason: StopReason) =>
-    record(
+    reason === "lost" ? Effect.void : record(
       reason === "cancel"
         ? (at) => ({ _tag: "CancelMessage", session_id: sessionId, message_id: messageId, at })
         : interrupt(SHUTDOWN_REASON)

@@ -6,6 +6,10 @@ const at = Schema.String
 const session_id = SessionId
 const message_id = MessageId
 const model = Schema.NullOr(Schema.String)
+/** The instance starting a turn and its lease length; the epoch is decided from the stream. */
+export const TurnClaim = Schema.Struct({ instance_id: Schema.String, lease_ms: Schema.Number })
+export type TurnClaim = typeof TurnClaim.Type
+const owner = Schema.optional(TurnClaim)
 
 export const CreateSession = Schema.TaggedStruct("CreateSession", {
   session_id, project_id: ProjectId, name: Schema.String, model, system_prompt: Schema.String, at
@@ -24,9 +28,9 @@ export const ChangeSessionSettings = Schema.TaggedStruct("ChangeSessionSettings"
 })
 export const DeleteSession = Schema.TaggedStruct("DeleteSession", { session_id, at })
 export const PostUserMessage = Schema.TaggedStruct("PostUserMessage", {
-  session_id, message_id, assistant_message_id: MessageId, content: Schema.String, model, at
+  session_id, message_id, assistant_message_id: MessageId, content: Schema.String, model, owner, at
 })
-export const StartAssistantMessage = Schema.TaggedStruct("StartAssistantMessage", { session_id, message_id, model, at })
+export const StartAssistantMessage = Schema.TaggedStruct("StartAssistantMessage", { session_id, message_id, model, owner, at })
 const deltaFields = { session_id, message_id, offset: Schema.Number, text: Schema.String, at }
 export const AppendText = Schema.TaggedStruct("AppendText", deltaFields)
 export const AppendReasoning = Schema.TaggedStruct("AppendReasoning", deltaFields)
@@ -43,19 +47,20 @@ export const CompleteMessage = Schema.TaggedStruct("CompleteMessage", {
 })
 export const FailMessage = Schema.TaggedStruct("FailMessage", { session_id, message_id, error: ErrorInfo, at })
 export const CancelMessage = Schema.TaggedStruct("CancelMessage", { session_id, message_id, at })
+export const RequestCancel = Schema.TaggedStruct("RequestCancel", { session_id, message_id, at })
 export const InterruptMessage = Schema.TaggedStruct("InterruptMessage", { session_id, message_id, reason: Schema.String, at })
 export const DeleteMessagesFrom = Schema.TaggedStruct("DeleteMessagesFrom", { session_id, message_id, at })
 export const RegenerateFrom = Schema.TaggedStruct("RegenerateFrom", {
-  session_id, message_id, assistant_message_id: MessageId, model, at
+  session_id, message_id, assistant_message_id: MessageId, model, owner, at
 })
 export const EditUserMessage = Schema.TaggedStruct("EditUserMessage", {
-  session_id, message_id, new_message_id: MessageId, assistant_message_id: MessageId, content: Schema.String, model, at
+  session_id, message_id, new_message_id: MessageId, assistant_message_id: MessageId, content: Schema.String, model, owner, at
 })
 
 export const SessionCommand = Schema.Union(
   CreateSession, ForkSession, RenameSession, ChangeSessionSettings, DeleteSession,
   PostUserMessage, StartAssistantMessage, AppendText, AppendReasoning, RequestToolCall, RecordToolResult,
-  CompleteMessage, FailMessage, CancelMessage, InterruptMessage, DeleteMessagesFrom, RegenerateFrom, EditUserMessage
+  CompleteMessage, FailMessage, RequestCancel, CancelMessage, InterruptMessage, DeleteMessagesFrom, RegenerateFrom, EditUserMessage
 )
 export type SessionCommand = typeof SessionCommand.Type
 export type SessionCommandOf<T extends SessionCommand["_tag"]> = Extract<SessionCommand, { readonly _tag: T }>

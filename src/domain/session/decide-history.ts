@@ -2,8 +2,9 @@ import { Either } from "effect"
 import type { MessageId } from "../ids.ts"
 import type { SessionCommandOf } from "./commands.ts"
 import { MessageNotFound, type SessionError } from "./errors.ts"
-import { AssistantMessageStarted, MessagesDeleted, UserMessagePosted, type SessionEvent } from "./events.ts"
+import { MessagesDeleted, UserMessagePosted, type SessionEvent } from "./events.ts"
 import { requireContent, requireIdle, requireLive, requireMessage, requireNewIds } from "./guards.ts"
+import { startTurn } from "./startTurn.ts"
 import { messageIdsFrom, type SessionState } from "./state.ts"
 
 type Decision = Either.Either<ReadonlyArray<SessionEvent>, SessionError>
@@ -24,7 +25,7 @@ export const deleteMessagesFrom = (command: SessionCommandOf<"DeleteMessagesFrom
 
 export const regenerateFrom = (command: SessionCommandOf<"RegenerateFrom">, state: SessionState): Decision =>
   Either.gen(function* () {
-    const { session_id, message_id, assistant_message_id, model, at } = command
+    const { session_id, message_id, assistant_message_id, model, owner, at } = command
     yield* requireLive(state, session_id)
     yield* requireIdle(state, session_id)
     yield* requireMessage(state, message_id, "assistant")
@@ -32,13 +33,13 @@ export const regenerateFrom = (command: SessionCommandOf<"RegenerateFrom">, stat
     const message_ids = yield* idsFrom(state, message_id)
     return [
       MessagesDeleted.make({ session_id, message_ids, at }),
-      AssistantMessageStarted.make({ session_id, message_id: assistant_message_id, model, at })
+      startTurn(state, 1, { session_id, message_id: assistant_message_id, model, owner, at })
     ]
   })
 
 export const editUserMessage = (command: SessionCommandOf<"EditUserMessage">, state: SessionState): Decision =>
   Either.gen(function* () {
-    const { session_id, message_id, new_message_id, assistant_message_id, content, model, at } = command
+    const { session_id, message_id, new_message_id, assistant_message_id, content, model, owner, at } = command
     yield* requireLive(state, session_id)
     yield* requireIdle(state, session_id)
     yield* requireMessage(state, message_id, "user")
@@ -48,6 +49,6 @@ export const editUserMessage = (command: SessionCommandOf<"EditUserMessage">, st
     return [
       MessagesDeleted.make({ session_id, message_ids, at }),
       UserMessagePosted.make({ session_id, message_id: new_message_id, content, at }),
-      AssistantMessageStarted.make({ session_id, message_id: assistant_message_id, model, at })
+      startTurn(state, 2, { session_id, message_id: assistant_message_id, model, owner, at })
     ]
   })

@@ -3,34 +3,35 @@ import type { SessionCommandOf } from "./commands.ts"
 import { DeltaOffsetMismatch, ToolCallAlreadyRequested, ToolCallNotFound, ToolResultAlreadyRecorded, type SessionError } from "./errors.ts"
 import {
   AssistantMessageCancelled, AssistantMessageCompleted, AssistantMessageFailed, AssistantMessageInterrupted,
-  AssistantMessageStarted, ReasoningDelta, TextDelta, ToolCallRequested, ToolResultRecorded, UserMessagePosted,
+  CancelRequested, ReasoningDelta, TextDelta, ToolCallRequested, ToolResultRecorded, UserMessagePosted,
   type SessionEvent
 } from "./events.ts"
 import { requireContent, requireIdle, requireLive, requireNewIds, requireOpen } from "./guards.ts"
+import { startTurn } from "./startTurn.ts"
 import type { SessionState } from "./state.ts"
 
 type Decision = Either.Either<ReadonlyArray<SessionEvent>, SessionError>
 
 export const postUserMessage = (command: SessionCommandOf<"PostUserMessage">, state: SessionState): Decision =>
   Either.gen(function* () {
-    const { session_id, message_id, assistant_message_id, content, model, at } = command
+    const { session_id, message_id, assistant_message_id, content, model, owner, at } = command
     yield* requireLive(state, session_id)
     yield* requireIdle(state, session_id)
     yield* requireContent(content)
     yield* requireNewIds(state, [message_id, assistant_message_id])
     return [
       UserMessagePosted.make({ session_id, message_id, content, at }),
-      AssistantMessageStarted.make({ session_id, message_id: assistant_message_id, model, at })
+      startTurn(state, 1, { session_id, message_id: assistant_message_id, model, owner, at })
     ]
   })
 
 export const startAssistantMessage = (command: SessionCommandOf<"StartAssistantMessage">, state: SessionState): Decision =>
   Either.gen(function* () {
-    const { session_id, message_id, model, at } = command
+    const { session_id, message_id, model, owner, at } = command
     yield* requireLive(state, session_id)
     yield* requireIdle(state, session_id)
     yield* requireNewIds(state, [message_id])
-    return [AssistantMessageStarted.make({ session_id, message_id, model, at })]
+    return [startTurn(state, 0, { session_id, message_id, model, owner, at })]
   })
 
 export const appendDelta = (
@@ -86,6 +87,15 @@ export const failMessage = (command: SessionCommandOf<"FailMessage">, state: Ses
     yield* requireLive(state, session_id)
     yield* requireOpen(state, message_id)
     return [AssistantMessageFailed.make({ session_id, message_id, error, at })]
+  })
+
+/** A cancel for the instance that runs the turn; nothing when that message is no longer open. */
+export const requestCancel = (command: SessionCommandOf<"RequestCancel">, state: SessionState): Decision =>
+  Either.gen(function* () {
+    const { session_id, message_id, at } = command
+    yield* requireLive(state, session_id)
+    if (state.open_message_id !== message_id) return []
+    return [CancelRequested.make({ session_id, message_id, at })]
   })
 
 /** Cancel and interrupt are harmless when that message is no longer open: no events. */

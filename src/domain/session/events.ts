@@ -55,10 +55,19 @@ export const UserMessagePosted = Schema.TaggedStruct("UserMessagePosted", {
 })
 export type UserMessagePosted = typeof UserMessagePosted.Type
 
+/**
+ * Who runs a turn: the instance that started it, the lease epoch (the stream version of the start
+ * event, so it only grows within a session) and how long its lease lasts without renewal.
+ */
+export const TurnOwner = Schema.Struct({ instance_id: Schema.String, epoch: Schema.Number, lease_ms: Schema.Number })
+export type TurnOwner = typeof TurnOwner.Type
+
+/** Events stored before turns had owners lack `owner`: any instance may close such a turn. */
 export const AssistantMessageStarted = Schema.TaggedStruct("AssistantMessageStarted", {
   session_id,
   message_id,
   model: Schema.NullOr(Schema.String),
+  owner: Schema.optional(TurnOwner),
   at
 })
 export type AssistantMessageStarted = typeof AssistantMessageStarted.Type
@@ -112,6 +121,10 @@ export const AssistantMessageFailed = Schema.TaggedStruct("AssistantMessageFaile
 })
 export type AssistantMessageFailed = typeof AssistantMessageFailed.Type
 
+/** A cancel asked of an instance that does not run the turn: the owner sees it and stops its upstream. */
+export const CancelRequested = Schema.TaggedStruct("CancelRequested", { session_id, message_id, at })
+export type CancelRequested = typeof CancelRequested.Type
+
 export const AssistantMessageCancelled = Schema.TaggedStruct("AssistantMessageCancelled", { session_id, message_id, at })
 export type AssistantMessageCancelled = typeof AssistantMessageCancelled.Type
 
@@ -144,6 +157,7 @@ export const SessionEvent = Schema.Union(
   ToolResultRecorded,
   AssistantMessageCompleted,
   AssistantMessageFailed,
+  CancelRequested,
   AssistantMessageCancelled,
   AssistantMessageInterrupted,
   MessagesDeleted
@@ -165,6 +179,7 @@ const tagSet: { readonly [K in SessionEvent["_tag"]]: K } = {
   ToolResultRecorded: "ToolResultRecorded",
   AssistantMessageCompleted: "AssistantMessageCompleted",
   AssistantMessageFailed: "AssistantMessageFailed",
+  CancelRequested: "CancelRequested",
   AssistantMessageCancelled: "AssistantMessageCancelled",
   AssistantMessageInterrupted: "AssistantMessageInterrupted",
   MessagesDeleted: "MessagesDeleted"

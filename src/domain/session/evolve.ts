@@ -129,6 +129,8 @@ const applyEvent = (draft: Draft, event: SessionEvent): void => {
         m.error = event.error
         m.finished_at = event.at
       })
+    case "CancelRequested":
+      return
     case "AssistantMessageCancelled":
       return finish(draft, event.message_id, (m) => {
         m.status = "cancelled"

@@ -4,7 +4,8 @@ import {
 } from "effect"
 import { EventStore } from "./EventStore.ts"
 import type { Checkpoint, StoredEvent } from "./model.ts"
-import { runListener } from "./notifyListener.ts"
+import { type ChannelMessage, runListener } from "./notifyListener.ts"
+import { cancelChannel, liveChannel } from "./channels.ts"
 import { pollLog } from "./pollLog.ts"
 import { makeWakeRegistry, type PollResult } from "./wakeRegistry.ts"
 import type { Wakeup } from "./wakeup.ts"
@@ -18,6 +19,9 @@ export interface SubscriptionsConfig {
   readonly heartbeat: Duration.DurationInput
   readonly batchSize?: number
 }
+
+/** Channels besides the log's wake-ups that this process hears on its LISTEN connection. */
+export const extraChannels: ReadonlyArray<string> = [cancelChannel, liveChannel]
 
 export const SubscriptionsConfig = Config.all({
   pollInterval: Config.integer("BOOCODE_POLL_MS").pipe(Config.withDefault(1000), Config.map(Duration.millis)),
@@ -59,7 +63,10 @@ const make = (config: SubscriptionsConfig) =>
     const listening = yield* SubscriptionRef.make(false)
     const registry = makeWakeRegistry()
     const polls = yield* SubscriptionRef.make(0)
-    yield* Effect.forkScoped(runListener({ wakeups: wakeupHub, listening, heartbeat: Duration.decode(config.heartbeat) }))
+    const messages = yield* PubSub.sliding<ChannelMessage>(4096)
+    yield* Effect.forkScoped(runListener({
+      wakeups: wakeupHub, listening, heartbeat: Duration.decode(config.heartbeat), channels: extraChannels, messages
+    }))
 
     // One fiber routes every wake-up to the tails of the stream it names (a map lookup, no broadcast).
     const dispatched = yield* PubSub.subscribe(wakeupHub)
@@ -151,6 +158,8 @@ const make = (config: SubscriptionsConfig) =>
       signal,
       /** Subscribes (for the scope) to raw wake-ups: NOTIFY, in-process signals, reconnects. */
       wakeups: PubSub.subscribe(wakeupHub),
+      /** Subscribes (for the scope) to the notifications of `extraChannels`. */
+      messages: PubSub.subscribe(messages),
       /** Whether the LISTEN connection is currently proved alive. */
       listening,
       awaitListening: listening.changes.pipe(Stream.filter((up) => up), Stream.take(1), Stream.runDrain),

@@ -1,3 +1,4 @@
+import type { SqlError } from "@effect/sql"
 import { PgClient } from "@effect/sql-pg"
 import { Clock, Duration, Effect, Option, PubSub, Ref, Schema, Stream, SubscriptionRef } from "effect"
 import { randomUUID } from "node:crypto"
@@ -13,6 +14,15 @@ export interface ListenerOptions {
   readonly listening: SubscriptionRef.SubscriptionRef<boolean>
   /** A heartbeat goes through the LISTEN connection this often; silence for 3× means it is dead. */
   readonly heartbeat: Duration.Duration
+  /** Other channels heard on the same connection, their payloads published as they come. */
+  readonly channels: ReadonlyArray<string>
+  readonly messages: PubSub.PubSub<ChannelMessage>
+}
+
+/** A notification on one of the extra channels. */
+export interface ChannelMessage {
+  readonly channel: string
+  readonly payload: string
 }
 
 const beat = Symbol("beat")
@@ -56,14 +66,17 @@ export const runListener = (options: ListenerOptions) =>
         yield* PubSub.publish(options.wakeups, { streamId: null, version: null, source: "reconnect" })
       })
 
-      yield* Stream.merge(
+      type Heard = Wakeup | undefined | typeof beat | ChannelMessage
+      yield* Stream.mergeAll<Heard, SqlError.SqlError, never>([
         sql.listen(notifyChannel).pipe(Stream.map(parseNotification)),
-        sql.listen(heartbeatChannel).pipe(Stream.as(beat))
-      ).pipe(
+        sql.listen(heartbeatChannel).pipe(Stream.as(beat)),
+        ...options.channels.map((channel) => sql.listen(channel).pipe(Stream.map((payload): ChannelMessage => ({ channel, payload }))))
+      ], { concurrency: "unbounded" }).pipe(
         Stream.mapError((e) => new ListenLost({ reason: e.message })),
         Stream.timeoutFail(() => new ListenLost({ reason: `no heartbeat for ${Duration.format(watchdog)}` }), watchdog),
         Stream.runForEach((item) =>
-          item === beat ? onBeat : item === undefined ? Effect.void : PubSub.publish(options.wakeups, item)
+          item === beat ? onBeat : item === undefined ? Effect.void :
+            "channel" in item ? PubSub.publish(options.messages, item) : PubSub.publish(options.wakeups, item as Wakeup)
         )
       )
       return yield* new ListenLost({ reason: "LISTEN stream ended" })

@@ -47,7 +47,7 @@ export const rebuildReadModels = Effect.gen(function* () {
 
   return yield* sql.withTransaction(
     Effect.gen(function* () {
-      yield* sql`TRUNCATE projects, sessions, messages, session_snapshots`
+      yield* sql`TRUNCATE projects, sessions, messages, session_snapshots, turn_leases`
       const streamIds = [...(yield* store.streamIds("project-")), ...(yield* store.streamIds("session-"))]
       const counts = yield* Effect.forEach(streamIds, replayStream)
       return { streams: streamIds.length, events: counts.reduce((a, b) => a + b, 0) }

@@ -1,5 +1,6 @@
 import type { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
+import { claimLease, flagCancel, releaseLease } from "./turnLeaseRows.ts"
 import { isTerminalEvent, type MessageSnapshot, type SessionEvent } from "../../domain/index.ts"
 
 const json = (value: unknown) => JSON.stringify(value)
@@ -60,18 +61,24 @@ const eventRows = (sql: SqlClient.SqlClient, streamId: string, event: SessionEve
           system_prompt = coalesce(${event.system_prompt ?? null}, system_prompt)
         WHERE id = ${event.session_id}`
     case "SessionDeleted":
-      return sql`UPDATE sessions SET deleted = true, open_message_id = NULL WHERE id = ${event.session_id}`
+      return Effect.zip(
+        sql`UPDATE sessions SET deleted = true, open_message_id = NULL WHERE id = ${event.session_id}`,
+        releaseLease(sql, event.session_id)
+      )
     case "UserMessagePosted":
       return sql`INSERT INTO messages (id, session_id, seq, role, content, status, started_at, finished_at)
         VALUES (${event.message_id}, ${event.session_id}, ${seqOf(version)}, 'user', ${event.content}, 'complete',
           ${event.at}, ${event.at})`
     case "AssistantMessageStarted":
-      return Effect.zip(
+      return Effect.all([
         sql`INSERT INTO messages (id, session_id, seq, role, status, model, started_at)
           VALUES (${event.message_id}, ${event.session_id}, ${seqOf(version)}, 'assistant', 'streaming', ${event.model},
             ${event.at})`,
-        sql`UPDATE sessions SET open_message_id = ${event.message_id} WHERE id = ${event.session_id}`
-      )
+        sql`UPDATE sessions SET open_message_id = ${event.message_id} WHERE id = ${event.session_id}`,
+        claimLease(sql, event)
+      ], { discard: true })
+    case "CancelRequested":
+      return flagCancel(sql, event.session_id, event.message_id)
     case "TextDelta":
     case "ReasoningDelta":
       return Effect.void
@@ -103,6 +110,7 @@ export const sessionProjection = (sql: SqlClient.SqlClient, streamId: string, ev
   Effect.gen(function* () {
     yield* eventRows(sql, streamId, event, version)
     if (event._tag === "TextDelta" || event._tag === "ReasoningDelta") return
+    if (isTerminalEvent(event)) yield* releaseLease(sql, event.session_id)
     yield* sql`UPDATE sessions SET version = ${version}, updated_at = ${event.at}
       ${isTerminalEvent(event) ? sql`, open_message_id = NULL` : sql``} WHERE id = ${event.session_id}`
   })

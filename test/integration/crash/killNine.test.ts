@@ -40,7 +40,9 @@ layer(fakeLlmLayer, { timeout: 240_000, excludeTestServices: true })("crash: kil
         LLM_BASE_URL: fake.url,
         BOOCODE_AUTO_NAME: "false",
         BOOCODE_FLUSH_INTERVAL: "100 millis",
-        BOOCODE_POLL_MS: "200"
+        BOOCODE_POLL_MS: "200",
+        // The same instance restarted (on a new port): it knows the turns its previous life left open.
+        BOOCODE_INSTANCE_ID: "kill-nine-test"
       }
       let server = yield* startServer(env)
       const project = yield* api(server, "POST", "/api/projects", 201, Project, { path: root })

@@ -39,6 +39,14 @@ describe("legacy event versions (G7)", () => {
     expect(event).not.toHaveProperty("error")
   })
 
+  it("AssistantMessageStarted v1 without owner decodes without one (any instance may close that turn)", () => {
+    const stored = readJson("legacy/AssistantMessageStarted.v1.json")
+    const event = decode(stored)
+    expect(event).toMatchObject({ _tag: "AssistantMessageStarted", model: "qwen3-coder" })
+    expect(event).not.toHaveProperty("owner")
+    expect(encode(event)).toStrictEqual(stored)
+  })
+
   it("rejects an event with a malformed id", () => {
     const stored = readJson("UserMessagePosted.json")
     expect(() => decode({ ...Object(stored), message_id: "not-a-uuid" })).toThrow()

@@ -27,6 +27,20 @@ describe("posting a message", () => {
     given(streaming).when(start).thenError("SessionBusy")
   })
 
+  it("records the claiming instance as owner, with the start event's stream version as lease epoch", () => {
+    const owner = { instance_id: "box-a:4040", lease_ms: 10_000 }
+    const post = C.PostUserMessage.make({ ...s, message_id: msg(3), assistant_message_id: msg(4), content: "again", model: null, owner })
+    const version = oneExchange.length
+    given(oneExchange).when(post).then([
+      userPosted(3, "again"),
+      E.AssistantMessageStarted.make({ ...s, message_id: msg(4), model: null, owner: { ...owner, epoch: version + 2 } })
+    ])
+    const start = C.StartAssistantMessage.make({ ...s, message_id: msg(3), model: null, owner })
+    given(oneExchange).when(start).then([
+      E.AssistantMessageStarted.make({ ...s, message_id: msg(3), model: null, owner: { ...owner, epoch: version + 1 } })
+    ])
+  })
+
   it("holds user messages complete and the assistant's streaming", () => {
     const state = Session.fold(streaming)
     expect(state.open_message_id).toBe(msg(2))
@@ -35,6 +49,18 @@ describe("posting a message", () => {
       ["assistant", "streaming", at, null]
     ])
   })
+})
+
+describe("a cancel asked of another instance", () => {
+  const request = (n: number) => C.RequestCancel.make({ ...s, message_id: msg(n) })
+
+  it("is recorded for the open message, and leaves it streaming for its owner to stop", () => {
+    given(streaming).when(request(2)).then([E.CancelRequested.make({ ...s, message_id: msg(2) })])
+    const state = given(streaming).when(request(2)).state()
+    expect(state.open_message_id).toBe(msg(2))
+  })
+
+  it("records nothing for a message no longer open", () => given(oneExchange).when(request(2)).thenNothing())
 })
 
 describe("deltas", () => {
