@@ -1,10 +1,15 @@
 import type { SqlClient } from "@effect/sql"
 import { Effect, Option, Schema } from "effect"
 import { isTerminalEvent, type SessionEvent, SessionState } from "../../domain/index.ts"
+import { readFinishedTexts, withFinishedTexts, withoutFinishedTexts } from "./sessionSnapshotTexts.ts"
 import { isSessionStateShape } from "./sessionStateShape.ts"
 
-/** The shape of `state` in session_snapshots: bump it with any change to SessionState's encoded form. */
-export const SNAPSHOT_SCHEMA_VERSION = 1
+/**
+ * The shape of `state` in session_snapshots: bump it with any change to SessionState's encoded form
+ * or to what a snapshot leaves out. 1: the whole state. 2: finished messages' text left out (read
+ * from the messages read model, see sessionSnapshotTexts.ts); a row of 1 counts as no snapshot.
+ */
+export const SNAPSHOT_SCHEMA_VERSION = 2
 
 /**
  * A snapshot is written at a terminal event only once this many events have passed since the last
@@ -33,7 +38,7 @@ const decodeRows = Schema.decodeUnknown(Schema.Array(SnapshotRow))
 /** Upserts the one snapshot of a session; an older snapshot never replaces a newer one of the same shape. */
 export const writeSnapshot = (sql: SqlClient.SqlClient, sessionId: string, state: SessionState) =>
   Effect.gen(function* () {
-    const json = yield* Effect.orDie(encodeState(state))
+    const json = yield* Effect.orDie(encodeState(withoutFinishedTexts(state)))
     yield* sql`INSERT INTO session_snapshots (session_id, version, schema_version, state)
       VALUES (${sessionId}, ${state.version}, ${SNAPSHOT_SCHEMA_VERSION}, ${json}::json)
       ON CONFLICT (session_id) DO UPDATE SET version = EXCLUDED.version, schema_version = EXCLUDED.schema_version,
@@ -61,7 +66,7 @@ const fastState = (json: string): SessionState | undefined => {
 }
 
 /**
- * The state a snapshot row holds, or none when it cannot be used: a shape this code does not know
+ * The state a snapshot row holds, as stored (finished messages without their text), or none when it cannot be used: a shape this code does not know
  * (written by another version: fold the log instead), or one that does not decode. A row at the
  * current format takes the fast path; only one that fails the shape check pays for the careful
  * Schema decode (which then says why it is refused).
@@ -82,11 +87,20 @@ export const snapshotState = (sessionId: string, row: SnapshotRow) =>
     return Option.filter(state, (s) => s.version === row.version)
   })
 
-/** The newest usable snapshot of a session at or below `upTo`. */
+/** The newest usable snapshot of a session at or below `upTo`, its finished messages' text read back from the messages read model. */
 export const readSnapshot = (sql: SqlClient.SqlClient, sessionId: string, upTo = Number.MAX_SAFE_INTEGER) =>
   readSnapshotRow(sql, sessionId, upTo).pipe(
     Effect.flatMap(Option.match({
       onNone: () => Effect.succeed(Option.none<SessionState>()),
       onSome: (row) => snapshotState(sessionId, row)
+    })),
+    Effect.flatMap(Option.match({
+      onNone: () => Effect.succeed(Option.none<SessionState>()),
+      onSome: (stored) =>
+        Effect.flatMap(readFinishedTexts(sql, sessionId), (texts): Effect.Effect<Option.Option<SessionState>> => {
+          const state = withFinishedTexts(stored, texts)
+          if (Option.isSome(state)) return Effect.succeed(state)
+          return Effect.as(Effect.logDebug(`session ${sessionId}: a message of snapshot v${stored.version} has no text in the read model, folding the log`), state)
+        })
     }))
   )

@@ -8,6 +8,7 @@ import type { SessionCommand } from "../../../src/domain/session/commands.ts"
 import { SessionState } from "../../../src/domain/session/state.ts"
 import { rebuildReadModels } from "../../../src/infra/readmodels/rebuildReadModels.ts"
 import { SNAPSHOT_EVERY, SNAPSHOT_SCHEMA_VERSION } from "../../../src/infra/readmodels/sessionSnapshots.ts"
+import { withoutFinishedTexts } from "../../../src/infra/readmodels/sessionSnapshotTexts.ts"
 import { isSessionStateShape } from "../../../src/infra/readmodels/sessionStateShape.ts"
 import { verifyAll } from "../../../src/infra/readmodels/verifyAll.ts"
 import { RepositoriesLive } from "../../../src/infra/repositories/RepositoriesLive.ts"
@@ -89,7 +90,10 @@ layer(RepositoriesLive.pipe(Layer.provideMerge(TestDatabaseLive)), { timeout: 12
         const first = Option.getOrThrow(yield* snapshotRow(sessionId))
         expect(first.version).toBe(217)
         expect(first.schema_version).toBe(SNAPSHOT_SCHEMA_VERSION)
-        expect(JSON.parse(first.state)).toStrictEqual(encode((yield* repo.replayAt(sessionId, 217)).state))
+        // Finished messages' text stays in the messages table; the streaming one would keep its own.
+        const folded = (yield* repo.replayAt(sessionId, 217)).state
+        expect(folded.messages.filter((m) => m.content !== "")).toHaveLength(4)
+        expect(JSON.parse(first.state)).toStrictEqual(encode(withoutFinishedTexts(folded)))
 
         // A terminal event fewer than SNAPSHOT_EVERY events later leaves the snapshot where it was.
         yield* turn(sessionId, 20)
@@ -182,6 +186,28 @@ layer(RepositoriesLive.pipe(Layer.provideMerge(TestDatabaseLive)), { timeout: 12
           WHERE session_id = ${sessionId}`
         expect((yield* (yield* freshRepository).load(sessionId)).state.name).toBe("from the snapshot")
         // Put it back: the tests share a database, and verify checks every snapshot.
+        yield* sql`UPDATE session_snapshots SET state = ${written.state}::json WHERE session_id = ${sessionId}`
+        expect(yield* verifyAll).toStrictEqual([])
+      })
+    )
+
+    it.effect("a snapshot whose message text the read model lacks is not used: the log is folded", () =>
+      Effect.gen(function* () {
+        const sql = yield* SqlClient.SqlClient
+        const sessionId = yield* createSession
+        const first = yield* turn(sessionId, SNAPSHOT_EVERY)
+        yield* turn(sessionId, 2)
+        const written = Option.getOrThrow(yield* snapshotRow(sessionId))
+        // As during a rebuild: the message's row is not finished yet.
+        yield* sql`UPDATE messages SET status = 'streaming' WHERE session_id = ${sessionId} AND id = ${first.assistant}`
+        // Were the snapshot used, this name would show through.
+        yield* sql`UPDATE session_snapshots SET state = jsonb_set(state::jsonb, '{name}', '"from the snapshot"')::json
+          WHERE session_id = ${sessionId}`
+        const replayed = yield* expectLoadsMatchTheLog(sessionId, [written.version, written.version + 4])
+        expect(replayed.state.name).toBe("s")
+        expect(replayed.state.messages.find((m) => m.id === first.assistant)?.content)
+          .toBe(Array.from({ length: SNAPSHOT_EVERY }, (_, i) => `part ${i} é😀 `).join(""))
+        yield* sql`UPDATE messages SET status = 'complete' WHERE session_id = ${sessionId} AND id = ${first.assistant}`
         yield* sql`UPDATE session_snapshots SET state = ${written.state}::json WHERE session_id = ${sessionId}`
         expect(yield* verifyAll).toStrictEqual([])
       })

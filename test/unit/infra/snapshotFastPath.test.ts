@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest"
 import * as Session from "../../../src/domain/session/decider.ts"
 import { SessionState } from "../../../src/domain/session/state.ts"
 import { SNAPSHOT_SCHEMA_VERSION, snapshotState } from "../../../src/infra/readmodels/sessionSnapshots.ts"
+import { withFinishedTexts, withoutFinishedTexts } from "../../../src/infra/readmodels/sessionSnapshotTexts.ts"
 import { isSessionStateShape } from "../../../src/infra/readmodels/sessionStateShape.ts"
 import { run, step } from "../domain/sessionSteps.ts"
 
@@ -64,5 +65,27 @@ describe("snapshot state: fast path and careful path", () => {
     expect(read("{not json", rich.version)).toStrictEqual(Option.none())
     expect(read(jsonOf(rich), rich.version, SNAPSHOT_SCHEMA_VERSION - 1)).toStrictEqual(Option.none())
     expect(read(jsonOf(rich), rich.version + 1)).toStrictEqual(Option.none())
+  })
+})
+
+describe("snapshot texts: left out of the stored form, put back from the messages read model", () => {
+  const streaming: SessionState = Session.fold(run([
+    { kind: "post", text: "q", n: 0 }, { kind: "text", text: "ab", n: 0 }, { kind: "complete", text: "", n: 0 },
+    { kind: "post", text: "r", n: 0 }, { kind: "reasoning", text: "hm", n: 0 }, { kind: "text", text: "cd", n: 0 }
+  ]))
+  const texts = new Map(streaming.messages.filter((m) => m.status !== "streaming").map((m) => [m.id, { content: m.content, reasoning: m.reasoning }]))
+
+  it("keeps only the streaming message's text, and the read model's texts restore the state", () => {
+    const stored = withoutFinishedTexts(streaming)
+    expect(stored.messages.map((m) => [m.status, m.content, m.reasoning])).toStrictEqual([
+      ["complete", "", ""], ["complete", "", ""], ["complete", "", ""], ["streaming", "cd", "hm"]
+    ])
+    expect(withFinishedTexts(stored, texts)).toStrictEqual(Option.some(streaming))
+  })
+
+  it("is not usable when a finished message's text is missing", () => {
+    const partial = new Map(texts)
+    partial.delete(streaming.messages[1].id)
+    expect(withFinishedTexts(withoutFinishedTexts(streaming), partial)).toStrictEqual(Option.none())
   })
 })
