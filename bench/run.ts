@@ -259,7 +259,7 @@ const report = (m: ReturnType<typeof machine>, pgVersion: string, r: Results, to
     p(`| fold in memory | ${cell(x.inMemory)} |`)
     p(`| decode + fold in memory | ${cell(x.decodeAndFold)} |`)
     p(`| read + decode + fold from Postgres | ${cell(x.fromPostgres)} (${cell(x.fromPostgresSeconds, "s")} per load) |`)
-    p(`| load: snapshot at v${fmt(x.snapshotVersion)} (${fmt(x.snapshotJsonChars / 1e6)} MB of JSON, ${fmt(x.snapshotBytes / 1e6)} MB stored) + ${fmt(x.events - x.snapshotVersion)}-event tail | ${cell(x.snapshotLoad)} (${cell(x.snapshotLoadSeconds, "s")} per load; parts: row query ${fmt(x.parts.rowSeconds * 1000)} ms, parse ${fmt(x.parts.parseSeconds * 1000)} ms, tail ${fmt(x.parts.tailSeconds * 1000)} ms) |`)
+    p(`| load: snapshot at v${fmt(x.snapshotVersion)} (${fmt(x.snapshotJsonChars / 1e6)} MB of JSON, ${fmt(x.snapshotBytes / 1e6)} MB stored; finished messages' text from the messages table) + ${fmt(x.events - x.snapshotVersion)}-event tail | ${cell(x.snapshotLoad)} (${cell(x.snapshotLoadSeconds, "s")} per load; parts: row query ${fmt(x.parts.rowSeconds * 1000)} ms, parse ${fmt(x.parts.parseSeconds * 1000)} ms, messages' text ${fmt(x.parts.textsSeconds * 1000)} ms, tail ${fmt(x.parts.tailSeconds * 1000)} ms) |`)
     p(`| the same load as a restarted server's first (a fresh process) | ${cell(x.coldLoadSeconds, "s")} per load |`)
     p()
   } else p("_Not measured in this run._\n")

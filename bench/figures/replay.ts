@@ -1,14 +1,16 @@
 import { SqlClient } from "@effect/sql"
-import { Effect, Layer, ManagedRuntime, Schema } from "effect"
+import { Effect, Layer, ManagedRuntime, Option, Schema } from "effect"
 import { randomUUID } from "node:crypto"
 import { type SessionEvent as SessionEventType, SessionDecider, SessionEvent, SessionId, streamIdOfSession } from "../../src/domain/index.ts"
 import { EventStore } from "../../src/infra/eventstore/EventStore.ts"
+import { insertMessage } from "../../src/infra/readmodels/sessionProjection.ts"
+import { readFinishedTexts, withFinishedTexts } from "../../src/infra/readmodels/sessionSnapshotTexts.ts"
 import { readSnapshotRow, snapshotDue, snapshotState, writeSnapshot } from "../../src/infra/readmodels/sessionSnapshots.ts"
 import { SessionRepository } from "../../src/infra/repositories/SessionRepository.ts"
 import type { BenchCluster } from "../lib/db.ts"
 import { storeLayer, storeRuntime } from "../lib/db.ts"
 import { proseText, repeat, type Spread, spread } from "../lib/stats.ts"
-import { coldLoad } from "./replayColdLoad.ts"
+import { coldLoad, textChars } from "./replayColdLoad.ts"
 
 /**
  * Figure 5: folding a long session in memory, reading + decoding + folding it from Postgres, and
@@ -30,8 +32,8 @@ export interface ReplayFigure {
   readonly snapshotBytes: number
   /** Characters of the snapshot's JSON: what Postgres decompresses and sends, and the load parses. */
   readonly snapshotJsonChars: number
-  /** Medians of the load's parts, timed one by one: the snapshot row's query, its parse + shape check, the tail's read + decode. */
-  readonly parts: { readonly rowSeconds: number; readonly parseSeconds: number; readonly tailSeconds: number }
+  /** Medians of the load's parts, timed one by one: the snapshot row's query, its parse + shape check, the finished messages' text from the messages read model, the tail's read + decode. */
+  readonly parts: { readonly rowSeconds: number; readonly parseSeconds: number; readonly textsSeconds: number; readonly tailSeconds: number }
   /** The first load in a process of its own (a restarted server: nothing compiled or warmed). */
   readonly coldLoadSeconds: Spread
 }
@@ -131,20 +133,24 @@ export const runReplay = async (
     return encoded.length / s
   })
 
-  // The bench appended the events without the inline read models: write the snapshot they would have.
+  // The bench appended the events without the inline read models: write the snapshot and the
+  // message rows (where a snapshot's finished text is read from) that appends would have left.
   const snapshotVersion = lastSnapshotVersion(decoded)
   const snapshotRuntime = storeRuntime(url, 1)
   const snapshotBytes = await snapshotRuntime.runPromise(
     Effect.gen(function* () {
       const sql = yield* SqlClient.SqlClient
       yield* writeSnapshot(sql, sessionId, SessionDecider.fold(decoded.slice(0, snapshotVersion)))
+      const final = SessionDecider.fold(decoded)
+      yield* sql.withTransaction(Effect.forEach(final.messages, (m, i) => insertMessage(sql, sessionId, m, i), { discard: true }))
       const rows = yield* sql<{ bytes: number }>`SELECT pg_column_size(state)::int AS bytes FROM session_snapshots`
       return rows[0]?.bytes ?? 0
     })
   )
   await snapshotRuntime.dispose()
   log(`  snapshot at v${snapshotVersion} (${(snapshotBytes / 1e6).toFixed(1)} MB stored), tail of ${encoded.length - snapshotVersion} events`)
-  const parts = { row: [] as Array<number>, parse: [] as Array<number>, tail: [] as Array<number> }
+  const expectedChars = textChars(SessionDecider.fold(decoded))
+  const parts = { row: [] as Array<number>, parse: [] as Array<number>, texts: [] as Array<number>, tail: [] as Array<number> }
   let snapshotJsonChars = 0
   const snapshotLoadSeconds = await repeat(options.runs, async () => {
     // A fresh repository (empty cache) on a connected pool, as in a server that just started.
@@ -154,8 +160,8 @@ export const runReplay = async (
       const t = performance.now()
       const loaded = await runtime.runPromise(Effect.flatMap(SessionRepository, (r) => r.load(sessionId)))
       const s = (performance.now() - t) / 1000
-      if (loaded.version !== encoded.length || loaded.state.messages.length !== messages)
-        throw new Error(`snapshot load gave v${loaded.version} with ${loaded.state.messages.length} messages`)
+      if (loaded.version !== encoded.length || loaded.state.messages.length !== messages || textChars(loaded.state) !== expectedChars)
+        throw new Error(`snapshot load gave v${loaded.version} with ${loaded.state.messages.length} messages, ${textChars(loaded.state)} characters of text`)
       // The same steps one by one, to show where a load's time goes.
       await runtime.runPromise(Effect.gen(function* () {
         const sql = yield* SqlClient.SqlClient
@@ -166,14 +172,18 @@ export const runReplay = async (
         parts.row.push((performance.now() - t) / 1000)
         snapshotJsonChars = row.state.length
         t = performance.now()
-        yield* snapshotState(sessionId, row)
+        const stored = yield* Effect.flatMap(snapshotState(sessionId, row), Effect.orElseFail(() => new Error("snapshot not usable")))
         parts.parse.push((performance.now() - t) / 1000)
+        t = performance.now()
+        const state = withFinishedTexts(stored, yield* readFinishedTexts(sql, sessionId))
+        if (Option.isNone(state)) throw new Error("a message's text is missing from the read model")
+        parts.texts.push((performance.now() - t) / 1000)
         t = performance.now()
         const tail = yield* store.readStream(streamIdOfSession(sessionId), { after: row.version })
         yield* Effect.forEach(tail, repo.decodeStored)
         parts.tail.push((performance.now() - t) / 1000)
       }))
-      log(`  load from snapshot + tail: ${(s * 1000).toFixed(0)} ms (row ${(parts.row.at(-1)! * 1000).toFixed(0)} ms, parse ${(parts.parse.at(-1)! * 1000).toFixed(0)} ms, tail ${(parts.tail.at(-1)! * 1000).toFixed(0)} ms)`)
+      log(`  load from snapshot + tail: ${(s * 1000).toFixed(0)} ms (row ${(parts.row.at(-1)! * 1000).toFixed(0)} ms, parse ${(parts.parse.at(-1)! * 1000).toFixed(0)} ms, texts ${(parts.texts.at(-1)! * 1000).toFixed(0)} ms, tail ${(parts.tail.at(-1)! * 1000).toFixed(0)} ms)`)
       return s
     } finally {
       await runtime.dispose()
@@ -181,8 +191,8 @@ export const runReplay = async (
   })
   const coldLoadSeconds = await repeat(options.runs, async () => {
     const cold = await coldLoad(url, sessionId)
-    if (cold.version !== encoded.length || cold.messages !== messages)
-      throw new Error(`cold load gave v${cold.version} with ${cold.messages} messages`)
+    if (cold.version !== encoded.length || cold.messages !== messages || cold.chars !== expectedChars)
+      throw new Error(`cold load gave v${cold.version} with ${cold.messages} messages, ${cold.chars} characters of text`)
     log(`  first load in a fresh process: ${(cold.seconds * 1000).toFixed(0)} ms`)
     return cold.seconds
   })
@@ -192,7 +202,7 @@ export const runReplay = async (
     fromPostgresSeconds: spread(seconds), loadSeconds,
     snapshotLoad: spread(snapshotLoadSeconds.map((sec) => encoded.length / sec)),
     snapshotLoadSeconds: spread(snapshotLoadSeconds), snapshotVersion, snapshotBytes, snapshotJsonChars,
-    parts: { rowSeconds: spread(parts.row).median, parseSeconds: spread(parts.parse).median, tailSeconds: spread(parts.tail).median },
+    parts: { rowSeconds: spread(parts.row).median, parseSeconds: spread(parts.parse).median, textsSeconds: spread(parts.texts).median, tailSeconds: spread(parts.tail).median },
     coldLoadSeconds: spread(coldLoadSeconds)
   }
 }

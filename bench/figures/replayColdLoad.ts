@@ -2,7 +2,7 @@ import { execFile } from "node:child_process"
 import * as path from "node:path"
 import { promisify } from "node:util"
 import { Effect, Layer, ManagedRuntime } from "effect"
-import { SessionId } from "../../src/domain/index.ts"
+import { SessionId, type SessionState } from "../../src/domain/index.ts"
 import { SessionRepository } from "../../src/infra/repositories/SessionRepository.ts"
 import { storeLayer } from "../lib/db.ts"
 
@@ -15,7 +15,11 @@ export interface ColdLoad {
   readonly seconds: number
   readonly version: number
   readonly messages: number
+  /** Characters of content and reasoning over all messages: the text came back whole. */
+  readonly chars: number
 }
+
+export const textChars = (state: SessionState) => state.messages.reduce((n, m) => n + m.content.length + m.reasoning.length, 0)
 
 const here = import.meta.filename
 
@@ -35,7 +39,7 @@ const main = async (url: string, sessionId: string) => {
     const t = performance.now()
     const loaded = await runtime.runPromise(Effect.flatMap(SessionRepository, (r) => r.load(SessionId.make(sessionId))))
     const seconds = (performance.now() - t) / 1000
-    process.stdout.write(`${JSON.stringify({ seconds, version: loaded.version, messages: loaded.state.messages.length } satisfies ColdLoad)}\n`)
+    process.stdout.write(`${JSON.stringify({ seconds, version: loaded.version, messages: loaded.state.messages.length, chars: textChars(loaded.state) } satisfies ColdLoad)}\n`)
   } finally {
     await runtime.dispose()
   }
