@@ -1,17 +1,18 @@
 import { Layer } from "effect"
 import { Subscriptions } from "../infra/eventstore/Subscriptions.ts"
 import { LlmClientLive } from "../infra/llm/index.ts"
+import { Instance } from "../infra/instance/Instance.ts"
 import { LiveHub } from "../infra/live/LiveHub.ts"
+import { LiveShareLive } from "../infra/live/LiveShare.ts"
 import { RepositoriesLive } from "../infra/repositories/RepositoriesLive.ts"
 import { Tools } from "../infra/tools/Tools.ts"
 import { ProjectService } from "./projects/ProjectService.ts"
 import { SessionService } from "./sessions/SessionService.ts"
-import { OtherInstances } from "./turns/leases/OtherInstances.ts"
 import { TurnRunnerLive } from "./turns/TurnRunnerLive.ts"
 
 
-const Engine = TurnRunnerLive.pipe(
-  Layer.provideMerge(Layer.mergeAll(LlmClientLive, Tools.layer, LiveHub.layer, OtherInstances.layer))
+const Engine = Layer.merge(TurnRunnerLive, LiveShareLive).pipe(
+  Layer.provideMerge(Layer.mergeAll(LlmClientLive, Tools.layer, LiveHub.layer, Instance.layer))
 )
 
 /**

@@ -4,6 +4,7 @@ import type { MessageId, SessionId } from "../../domain/index.ts"
 import { cancelChannel } from "../../infra/eventstore/channels.ts"
 import { Subscriptions } from "../../infra/eventstore/Subscriptions.ts"
 import { LlmClient } from "../../infra/llm/index.ts"
+import { Instance } from "../../infra/instance/Instance.ts"
 import { LiveHub } from "../../infra/live/LiveHub.ts"
 import { ProjectRepository } from "../../infra/repositories/ProjectRepository.ts"
 import { SessionRepository } from "../../infra/repositories/SessionRepository.ts"
@@ -13,7 +14,6 @@ import { autoName } from "./autoName.ts"
 import { closeOpenTurns, EXPIRED_REASON, STOPPED_REASON } from "./closeOpenTurns.ts"
 import { LeaseConfig } from "./leases/LeaseConfig.ts"
 import { leaseOf, leaseTick, leftOpen } from "./leases/leaseTick.ts"
-import { OtherInstances } from "./leases/OtherInstances.ts"
 import { runTurn, type StopReason, type TurnDeps } from "./runTurn.ts"
 import { TurnConfig } from "./TurnConfig.ts"
 import { TurnRunner } from "./TurnRunner.ts"
@@ -44,10 +44,10 @@ export const TurnRunnerLive = Layer.scoped(
       hub: yield* LiveHub,
       config: yield* TurnConfig
     }
-    const leases = yield* LeaseConfig
+    const instance = yield* Instance
+    const leases = { ...(yield* LeaseConfig), instanceId: instance.id }
     const sql = yield* SqlClient.SqlClient
     const subscriptions = yield* Subscriptions
-    const others = yield* OtherInstances
     const claim = { instance_id: leases.instanceId, lease_ms: Duration.toMillis(leases.lease) }
 
     // Nothing runs here yet: whatever this instance's id still holds was left by its previous life.
@@ -112,7 +112,7 @@ export const TurnRunnerLive = Layer.scoped(
     const tick = Effect.gen(function* () {
       const issuedAt = Date.now()
       const result = yield* leaseTick(leases)
-      yield* SubscriptionRef.set(others, result.others)
+      yield* SubscriptionRef.set(instance.others, result.others)
       for (const [sessionId, turn] of local) {
         const held = result.mine.get(sessionId)
         if (turn.since < issuedAt && held?.message_id !== turn.messageId) {

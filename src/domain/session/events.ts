@@ -187,6 +187,8 @@ const tagSet: { readonly [K in SessionEvent["_tag"]]: K } = {
 export const sessionEventTypes: ReadonlyArray<SessionEvent["_tag"]> = Object.values(tagSet)
 
 /** The events that end an assistant message, whatever the outcome. */
-export const isTerminalEvent = (event: SessionEvent): boolean =>
+export const isTerminalEvent = (
+  event: SessionEvent
+): event is AssistantMessageCompleted | AssistantMessageFailed | AssistantMessageCancelled | AssistantMessageInterrupted =>
   event._tag === "AssistantMessageCompleted" || event._tag === "AssistantMessageFailed" ||
   event._tag === "AssistantMessageCancelled" || event._tag === "AssistantMessageInterrupted"

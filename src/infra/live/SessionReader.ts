@@ -1,6 +1,6 @@
 import { SqlClient } from "@effect/sql"
 import { Effect, Either, Schema, Stream } from "effect"
-import { type SessionId, streamIdOfSession } from "../../domain/index.ts"
+import { isTerminalEvent, type SessionId, streamIdOfSession } from "../../domain/index.ts"
 import type { StoredEvent } from "../eventstore/model.ts"
 import { Subscriptions } from "../eventstore/Subscriptions.ts"
 import { SessionRepository } from "../repositories/SessionRepository.ts"
@@ -96,6 +96,8 @@ export const makeSessionReader = (sessionId: SessionId) =>
         else {
           fanOut({ _tag: "Event", version: stored.stream_version, event })
           if (event._tag === "AssistantMessageStarted") release(event.message_id)
+          // Another instance's turn whose end notice was lost still ends here.
+          if (isTerminalEvent(event)) hub.endRemote(sessionId, event.message_id)
         }
       })
     yield* subscriptions.streamEvents(streamId, version).pipe(

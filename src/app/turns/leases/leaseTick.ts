@@ -31,7 +31,7 @@ export interface TickResult {
  * One statement per tick, however many turns run: the heartbeat, the renewal of this instance's
  * leases, and what the other instances left behind.
  */
-export const leaseTick = (config: LeaseConfig) =>
+export const leaseTick = (config: LeaseConfig & { readonly instanceId: string }) =>
   Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
     const leaseMs = Duration.toMillis(config.lease)
