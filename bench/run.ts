@@ -10,6 +10,7 @@ import { runGrep, type GrepFigure } from "./figures/grep.ts"
 import {
   type IdleStatementsFigure, type MemoryFigure, type RelayPoint, type ResumeRow, runIdleStatements, runMemory, runRelay, runResume
 } from "./figures/live.ts"
+import { type InstancesFigure, runInstances } from "./figures/instances.ts"
 import { type ReplayFigure, runReplay } from "./figures/replay.ts"
 import { runWal, type WalFigure } from "./figures/wal.ts"
 import { type BenchCluster, startCluster } from "./lib/db.ts"
@@ -21,7 +22,7 @@ import { startTimedLlm, type TimedLlm } from "./lib/timedLlm.ts"
 
 const ROOT = path.resolve(import.meta.dirname, "..")
 const QUICK = process.env.BENCH_QUICK === "1"
-/** BENCH_ONLY=relay,resume runs only those figures (wal, eventStore, replay, grep, relay, resume, memory, idle) and writes bench-partial.md instead. */
+/** BENCH_ONLY=relay,resume runs only those figures (wal, eventStore, replay, grep, relay, resume, memory, idle, instances) and writes bench-partial.md instead. */
 const ONLY = process.env.BENCH_ONLY === undefined || process.env.BENCH_ONLY === "" ? null : new Set(process.env.BENCH_ONLY.split(","))
 const wanted = (figure: string) => ONLY === null || ONLY.has(figure)
 const skip = async () => undefined
@@ -34,7 +35,8 @@ const S = {
   relay: { levels: [1, 50, 200], runs: 3, runsAt200: 2, tokens: 50, tokensPerSecond: 50 },
   resume: { events: 10_000, samples: 40, missed: 100 },
   memory: { sockets: 2000, socketSessions: 20, runs: 1, streamingSessions: 50, streamingSeconds: 120, tokensPerSecond: 50 },
-  idle: { sockets: 2000, sessions: 20, seconds: 10 }
+  idle: { sockets: 2000, sessions: 20, seconds: 10 },
+  instances: { sessions: 20, tokens: 100, tokensPerSecond: 50, runs: 3, replyBytes: 20 * 1024, walRuns: 1 }
 }
 if (QUICK) {
   Object.assign(S.eventStore, { runs: 1, appendSeconds: 1, readSeconds: 1 })
@@ -45,6 +47,7 @@ if (QUICK) {
   Object.assign(S.resume, { events: 2000, samples: 5 })
   Object.assign(S.memory, { sockets: 200, runs: 1, streamingSessions: 5, streamingSeconds: 10 })
   Object.assign(S.idle, { sockets: 200, seconds: 3 })
+  Object.assign(S.instances, { sessions: 5, runs: 1, replyBytes: 2048 })
 }
 
 const startedAt = new Date()
@@ -71,6 +74,7 @@ interface Results {
   resume?: ReadonlyArray<ResumeRow>
   memory?: MemoryFigure
   idle?: IdleStatementsFigure
+  instances?: InstancesFigure
   errors: Array<string>
 }
 
@@ -126,6 +130,7 @@ const main = async () => {
     results.replay = await (wanted("replay") ? attempt(results, "5 replay", () => runReplay(cluster, S.replay, log)) : skip())
     results.grep = await (wanted("grep") ? attempt(results, "6 grep", () => runGrep({ ...S.grep, nodeModules: path.join(ROOT, "node_modules") }, log)) : skip())
     await live(cluster, results)
+    results.instances = await (wanted("instances") ? attempt(results, "9 several instances", () => runInstances(cluster, S.instances, log)) : skip())
   } finally {
     await cluster.close()
   }
@@ -309,6 +314,28 @@ const report = (m: ReturnType<typeof machine>, pgVersion: string, r: Results, to
     p("| sockets | statements/s with none | statements/s with the sockets | caused by the sockets |")
     p("|---:|---:|---:|---:|")
     p(`| ${fmt(x.sockets)} | ${fmt(x.baselinePerSecond)} | ${fmt(x.withSocketsPerSecond)} | **${fmt(x.causedPerSecond)}** |`)
+    p()
+  } else p("_Not measured in this run._\n")
+
+  p("## 9. Several instances on one database")
+  p()
+  if (r.instances) {
+    const x = r.instances
+    p(`Two app processes (A and B) on one database. ${x.sessions} sessions, each with a turn posted to A (${x.tokens} tokens at ${x.tokensPerSecond} tokens/s from the paced fake LLM) and two viewers: one on A, one on B. Lag is from the fake LLM handing a token to its socket to the viewer's frame holding it. B gets the text as pieces A gathers for 40 ms and sends by NOTIFY. Target for B: p99 ≤ 250 ms. ${S.instances.runs} runs.`)
+    p()
+    p("| viewer | p50 (ms) | p99 (ms) |")
+    p("|---|---|---|")
+    p(`| on A (runs the turn) | ${cell(x.localP50)} | ${cell(x.localP99)} |`)
+    p(`| on B (another instance) | ${cell(x.crossP50)} | **${cell(x.crossP99)}** |`)
+    p()
+    p(`Tokens lost: ${x.lost}.`)
+    p()
+    p(`WAL written while A streams a ${fmt(x.wal.replyBytes / 1024)} KB reply in real time (${x.tokensPerSecond} tokens/s of 4 characters, batches every 1 s, after a CHECKPOINT, autovacuum off; the lease ticks and the NOTIFY pieces follow the clock, so compressed time would hide them), per reply byte: A alone (B stopped) vs A and B with a viewer on B. The fixed writes of a turn (the user message, start and end events, the message row) weigh more on a reply shorter than section 2's. Target ≤ 12×. ${S.instances.walRuns} run(s) each.`)
+    p()
+    p("| setup | WAL ÷ reply |")
+    p("|---|---|")
+    p(`| A alone | ${cell(x.wal.alone)} |`)
+    p(`| A + B, viewer on B | **${cell(x.wal.shared)}** |`)
     p()
   } else p("_Not measured in this run._\n")
 
