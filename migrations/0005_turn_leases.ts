@@ -28,4 +28,6 @@ export default Effect.gen(function* () {
     )`
   yield* sql`CREATE INDEX turn_leases_instance ON turn_leases (instance_id)`
   yield* sql`CREATE INDEX turn_leases_expiry ON turn_leases (expires_at)`
+  // Every tick looks for open turns without a lease: only sessions with an open turn are indexed.
+  yield* sql`CREATE INDEX sessions_open_turn ON sessions (id) WHERE open_message_id IS NOT NULL`
 })
