@@ -13,8 +13,8 @@ export const SNAPSHOT_SCHEMA_VERSION = 2
 
 /**
  * A snapshot is written at a terminal event only once this many events have passed since the last
- * one. Each snapshot rewrites the whole state, so its WAL grows with the session: one per reply
- * would multiply a long session's WAL. A normal reply (about one delta batch a second) stays under
+ * one. Each snapshot rewrites the whole state (finished messages without their text), so its WAL
+ * grows with the session: one per reply would multiply a long session's WAL. A normal reply (about one delta batch a second) stays under
  * 200 events, so it writes none, and a load folds at most about 200 events plus the turn in flight.
  */
 export const SNAPSHOT_EVERY = 200
