@@ -34,6 +34,8 @@ export interface Connection {
    */
   readonly sendPaced: (json: string) => Effect.Effect<boolean>
   readonly close: (code: number, reason: string) => Effect.Effect<void>
+  /** `close` outside an Effect (the live writer runs outside any fiber). */
+  readonly closeNow: (code: number, reason: string) => void
   /** Completes with the close code once the socket is closed. */
   readonly closed: Deferred.Deferred<number>
 }
@@ -130,7 +132,7 @@ export const makeAcceptor = (limits: ConnectionLimits, answer: (frame: unknown) 
             return true
           })
         const close = (code: number, reason: string) => Effect.sync(() => cutOff(code, reason))
-        return { send, sendText, sendPaced, close, closed }
+        return { send, sendText, sendPaced, close, closeNow: cutOff, closed }
       })
   )
 

@@ -61,13 +61,14 @@ export const streamSession = (
 
     let pending: Array<Piece> = []
     let overflowed = false
-    const wake = yield* Effect.makeLatch(false)
+    /** Set once the socket is live: schedules the writer (while catching up, pieces wait in `pending`). */
+    let wake: () => void = () => {}
     const joined = yield* Effect.sync(() =>
       reader.join({
         push: (piece) => {
           if (pending.length >= PENDING_LIMIT) overflowed = true
           else pending.push(piece)
-          wake.unsafeOpen()
+          wake()
         }
       })
     )
@@ -136,15 +137,67 @@ export const streamSession = (
     }
     if (!(yield* conn.sendPaced(JSON.stringify({ type: "caught_up", version: view.version })))) return
 
-    while (true) {
-      yield* wake.await
-      wake.unsafeClose()
-      if (overflowed) return yield* conn.close(1013, "fell too far behind: reconnect to resume")
-      const batch = pending
-      pending = []
-      if (!(yield* send(batch, false))) return
-    }
+    yield* liveWriter(conn, view, {
+      take: () => {
+        const batch = pending
+        pending = []
+        return batch
+      },
+      overflowed: () => overflowed,
+      setWake: (f) => {
+        wake = f
+      }
+    })
   }).pipe(Effect.scoped)
+
+/**
+ * The live socket's single writer, outside any fiber: a piece schedules one drain for the next
+ * turn of the event loop (setImmediate: no timer delay, so the first piece after silence goes out
+ * at once), and the drain sends everything pending by then, one frame per run of a message's text.
+ * Ends when the socket closes, is cut off, or must resync; the scope's end stops it.
+ */
+const liveWriter = (
+  conn: Connection,
+  view: ClientView,
+  outbox: {
+    readonly take: () => ReadonlyArray<Piece>
+    readonly overflowed: () => boolean
+    readonly setWake: (wake: () => void) => void
+  }
+) =>
+  Effect.async<void>((resume) => {
+    let scheduled: NodeJS.Immediate | undefined
+    let ended = false
+    const end = () => {
+      ended = true
+      outbox.setWake(() => {})
+      resume(Effect.void)
+    }
+    const drain = () => {
+      scheduled = undefined
+      if (ended) return
+      if (outbox.overflowed()) {
+        conn.closeNow(1013, "fell too far behind: reconnect to resume")
+        return end()
+      }
+      const frames = renderPieces(view, outbox.take())
+      if (frames === "gap") {
+        conn.closeNow(1011, "resync: reconnect with your last version and offset")
+        return end()
+      }
+      for (const json of frames) if (!conn.sendText(json)) return end()
+    }
+    const wake = () => {
+      scheduled ??= setImmediate(drain)
+    }
+    outbox.setWake(wake)
+    wake()
+    return Effect.sync(() => {
+      ended = true
+      outbox.setWake(() => {})
+      if (scheduled !== undefined) clearImmediate(scheduled)
+    })
+  })
 
 export const sessionIdFrom = (request: HttpServerRequest.HttpServerRequest) =>
   Option.getRight(Schema.decodeUnknownEither(SessionId)(request.url.split("?")[0].split("/")[4] ?? ""))
