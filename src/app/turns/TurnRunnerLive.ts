@@ -126,7 +126,10 @@ export const TurnRunnerLive = Layer.scoped(
       }
       yield* closeOpenTurns(deps.sessions, result.expired, EXPIRED_REASON)
       yield* closeOpenTurns(deps.sessions, result.orphans, STOPPED_REASON)
-    }).pipe(Effect.catchAllCause((cause) => Effect.logWarning("lease tick failed; trying again next tick", cause)))
+    }).pipe(
+      Effect.withSpan("TurnRunner.leaseTick"),
+      Effect.catchAllCause((cause) => Effect.logWarning("lease tick failed; trying again next tick", cause))
+    )
     yield* Effect.forkScoped(Effect.repeat(tick, { schedule: Schedule.spaced(leases.tick) }))
 
     // A cancel asked on another instance, at once (a lost NOTIFY is caught by the next tick).
