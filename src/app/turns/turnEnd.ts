@@ -1,5 +1,5 @@
 import { Cause, Duration, Effect, Option, Schedule } from "effect"
-import type { MessageId, SessionCommandOf, SessionId } from "../../domain/index.ts"
+import { type MessageId, MessageNotOpen, type SessionCommandOf, type SessionId } from "../../domain/index.ts"
 import type { SessionRepository } from "../../infra/repositories/SessionRepository.ts"
 import { nowIso } from "../now.ts"
 import type { DeltaBatcher } from "./DeltaBatcher.ts"
@@ -106,8 +106,15 @@ export const makeTurnEnd = (
       )
     )
 
-  /** A turn that failed: a database that stopped answering makes it interrupted, anything else failed. */
+  /**
+   * A turn that failed: a database that stopped answering makes it interrupted, anything else
+   * failed. One whose message the log no longer holds open was closed elsewhere (another instance
+   * took over its expired lease while this one was paused): that end stands, nothing is written.
+   */
   const failed = (cause: Cause.Cause<unknown>) => {
+    const closedElsewhere = Cause.failureOption(cause).pipe(Option.filter((e) => e instanceof MessageNotOpen && e.message_id === messageId))
+    if (Option.isSome(closedElsewhere))
+      return Effect.logWarning(`turn ${messageId}: another instance closed it (its lease expired); stopping it here`)
     const storage = storageProblem(cause)
     if (Option.isSome(storage) && storage.value instanceof DatabaseUnreachable) {
       return Effect.logWarning(`turn ${messageId}: the database stopped answering (${storage.value.message})`).pipe(
