@@ -19,7 +19,8 @@ export const insertMessage = (sql: SqlClient.SqlClient, sessionId: string, m: Me
 
 /**
  * A streaming message's text lives in its delta events; at its terminal event it is assembled
- * from them and written once (rewriting the row per delta would multiply the WAL).
+ * from them and written once (rewriting the row per delta would multiply the WAL). Only the events
+ * since the message started are read (its row's seq holds that version), not the whole session.
  */
 const closeMessage = (
   sql: SqlClient.SqlClient,
@@ -28,11 +29,13 @@ const closeMessage = (
   messageId: string,
   fields: { status: string; error: unknown; finish_reason: string | null; usage: unknown; ctx_used: number | null; ctx_max: number | null; timings: unknown; at: string }
 ) =>
-  sql`UPDATE messages SET
-      content = coalesce((SELECT string_agg(data->>'text', '' ORDER BY stream_version) FROM events
-                 WHERE stream_id = ${streamId} AND type = 'TextDelta' AND data->>'message_id' = ${messageId}), ''),
-      reasoning = coalesce((SELECT string_agg(data->>'text', '' ORDER BY stream_version) FROM events
-                 WHERE stream_id = ${streamId} AND type = 'ReasoningDelta' AND data->>'message_id' = ${messageId}), ''),
+  sql`WITH started AS (SELECT seq / 1000 AS version FROM messages WHERE session_id = ${sessionId} AND id = ${messageId}),
+    deltas AS (SELECT type, data->>'text' AS text, stream_version FROM events
+      WHERE stream_id = ${streamId} AND stream_version > (SELECT version FROM started)
+        AND type IN ('TextDelta', 'ReasoningDelta') AND data->>'message_id' = ${messageId})
+    UPDATE messages SET
+      content = coalesce((SELECT string_agg(text, '' ORDER BY stream_version) FROM deltas WHERE type = 'TextDelta'), ''),
+      reasoning = coalesce((SELECT string_agg(text, '' ORDER BY stream_version) FROM deltas WHERE type = 'ReasoningDelta'), ''),
       status = ${fields.status}, error = ${fields.error === null ? null : json(fields.error)}::jsonb,
       finish_reason = ${fields.finish_reason}, usage = ${fields.usage === null ? null : json(fields.usage)}::jsonb,
       ctx_used = ${fields.ctx_used}, ctx_max = ${fields.ctx_max},
