@@ -6,6 +6,7 @@ import { DatabaseInfo } from "../infra/db/Database.ts"
 import { Api } from "./api/Api.ts"
 import { AuditLive } from "./handlers/AuditLive.ts"
 import { HealthLive } from "./handlers/HealthLive.ts"
+import { LlmLive } from "./handlers/LlmLive.ts"
 import { ProjectsLive } from "./handlers/ProjectsLive.ts"
 import { SearchLive } from "./handlers/SearchLive.ts"
 import { SessionsLive } from "./handlers/SessionsLive.ts"
@@ -20,7 +21,7 @@ import { SocketRoutes } from "./ws/SocketRoutes.ts"
 export { ServerConfig } from "./ServerConfig.ts"
 
 const ApiRoutes = HttpLayerRouter.addHttpApi(Api, { openapiPath: "/api/openapi.json" }).pipe(
-  Layer.provide([HealthLive, ProjectsLive, SessionsLive, AuditLive, SearchLive])
+  Layer.provide([HealthLive, ProjectsLive, SessionsLive, AuditLive, SearchLive, LlmLive])
 )
 
 const Docs = HttpApiScalar.layerHttpLayerRouter({ api: Api, path: "/api/docs" })

@@ -5,6 +5,7 @@ import {
   UnsupportedMediaType
 } from "./errors.ts"
 import { HealthApi } from "./HealthApi.ts"
+import { LlmApi } from "./LlmApi.ts"
 import { ProjectsApi } from "./ProjectsApi.ts"
 import { SearchApi } from "./SearchApi.ts"
 import { SessionsApi } from "./SessionsApi.ts"
@@ -16,6 +17,7 @@ export class Api extends HttpApi.make("boocode")
   .add(SessionsApi)
   .add(AuditApi)
   .add(SearchApi)
+  .add(LlmApi)
   .addError(BadRequest)
   .addError(Unauthorized)
   .addError(Forbidden)

@@ -36,9 +36,21 @@ export interface FakeLlm {
   setProps(nCtx: number | null): void
   /** n_ctx served by GET /upstream/{model}/props; null answers 404 (the default). */
   setUpstreamProps(model: string, nCtx: number | null): void
+  /** Answers GET `path` with `route` before any built-in route; null removes it. Cleared by reset(). */
+  setRoute(path: string, route: FakeRoute | null): void
   /** Clears the queue and the recorded requests and restores the defaults. */
   reset(): void
   close(): Promise<void>
+}
+
+/** A fixed answer for one GET path (llama-swap's /running, Ollama's /api/ps, a broken /v1/models...). */
+export interface FakeRoute {
+  readonly status: number
+  /** Sent as is; an object is sent as JSON. */
+  readonly body: string | object
+  readonly contentType?: string
+  /** Wait this long before answering (a server that hangs). */
+  readonly delayMs?: number
 }
 
 export const DEFAULT_REPLY = "Hello from the fake LLM."
@@ -126,6 +138,7 @@ export const startFakeLlm = async (): Promise<FakeLlm> => {
   let models: ReadonlyArray<string | FakeModel> = ["fake-model"]
   let props: number | null = 8192
   const upstreamProps = new Map<string, number | null>()
+  const routes = new Map<string, FakeRoute>()
   const waiters = new Set<() => void>()
   const sockets = new Set<Socket>()
 
@@ -148,6 +161,12 @@ export const startFakeLlm = async (): Promise<FakeLlm> => {
       const path = (req.url ?? "/").split("?")[0]
       const recorded: RecordedRequest = { method: req.method ?? "GET", path, body: parseMaybeJson(text), headers: req.headers, receivedAt }
       allRequests.push(recorded)
+      const route = req.method === "GET" ? routes.get(path) : undefined
+      if (route !== undefined) {
+        if (route.delayMs !== undefined) await sleep(route.delayMs)
+        res.writeHead(route.status, { "content-type": route.contentType ?? "application/json" })
+        return void res.end(typeof route.body === "string" ? route.body : JSON.stringify(route.body))
+      }
       if (req.method === "POST" && path === "/v1/chat/completions") {
         requests.push(recorded)
         return handleChat(res)
@@ -208,6 +227,7 @@ export const startFakeLlm = async (): Promise<FakeLlm> => {
     setModels: (next) => void (models = next),
     setProps: (nCtx) => void (props = nCtx),
     setUpstreamProps: (model, nCtx) => void upstreamProps.set(model, nCtx),
+    setRoute: (path, route) => void (route === null ? routes.delete(path) : routes.set(path, route)),
     reset: () => {
       queue.length = 0
       requests.length = 0
@@ -216,6 +236,7 @@ export const startFakeLlm = async (): Promise<FakeLlm> => {
       models = ["fake-model"]
       props = 8192
       upstreamProps.clear()
+      routes.clear()
     },
     close: () =>
       new Promise<void>((resolve) => {
