@@ -1,4 +1,5 @@
 import type { MessageSnapshot } from "../../domain/index.ts"
+import { expandParts } from "../../domain/session/parts.ts"
 import type { ChatMessage } from "../../infra/llm/index.ts"
 
 export const basePrompt = (projectName: string, projectPath: string) =>
@@ -22,17 +23,33 @@ const toolContent = (r: MessageSnapshot["tool_results"][number]) =>
 const wireCalls = (calls: Round["calls"]) =>
   calls.map((c) => ({ id: c.id, type: "function" as const, function: { name: c.name, arguments: c.args } }))
 
-/** A past assistant message: its tool exchanges first, then its answer. */
+/**
+ * A past assistant message, round by round as it happened: each round's text and tool calls as
+ * one assistant message, then that round's tool results, then the next round; the final answer last.
+ */
 const pastAssistant = (m: MessageSnapshot): Array<ChatMessage> => {
   const out: Array<ChatMessage> = []
-  if (m.tool_calls.length > 0) {
-    out.push({ role: "assistant", content: null, tool_calls: wireCalls(m.tool_calls) })
-    for (const call of m.tool_calls) {
-      const result = m.tool_results.find((r) => r.tool_call_id === call.id)
-      out.push({ role: "tool", tool_call_id: call.id, content: result ? toolContent(result) : "Error: no result" })
-    }
+  let round: { text: string; calls: Array<MessageSnapshot["tool_calls"][number]>; answered: boolean } = { text: "", calls: [], answered: false }
+  const close = () => {
+    if (round.calls.length > 0) {
+      out.push({ role: "assistant", content: round.text === "" ? null : round.text, tool_calls: wireCalls(round.calls) })
+      for (const call of round.calls) {
+        const result = m.tool_results.find((r) => r.tool_call_id === call.id)
+        out.push({ role: "tool", tool_call_id: call.id, content: result ? toolContent(result) : "Error: no result" })
+      }
+    } else if (round.text !== "") out.push({ role: "assistant", content: round.text })
+    round = { text: "", calls: [], answered: false }
   }
-  if (m.content !== "") out.push({ role: "assistant", content: m.content })
+  for (const part of expandParts(m)) {
+    if (part.type === "text") {
+      if (round.calls.length > 0) close()
+      round.text += part.text
+    } else if (part.type === "tool_call") {
+      if (round.answered) close()
+      round.calls.push(part.tool_call)
+    } else if (part.type === "tool_result") round.answered = true
+  }
+  close()
   return out
 }
 

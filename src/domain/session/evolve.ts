@@ -1,6 +1,6 @@
 import type { MessageId } from "../ids.ts"
 import type { SessionEvent } from "./events.ts"
-import type { MessageSnapshot } from "./message.ts"
+import type { MessagePart, MessageSnapshot } from "./message.ts"
 import { initialState, type SessionState } from "./state.ts"
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] }
@@ -15,7 +15,8 @@ type DraftMessage = Mutable<MessageSnapshot>
  */
 interface Draft extends Mutable<Omit<SessionState, "messages">> {
   messages: Array<MessageSnapshot>
-  readonly owned: Set<MessageSnapshot>
+  /** Messages and parts arrays this draft made, so it may change them in place. */
+  readonly owned: Set<object>
 }
 
 const toDraft = (state: SessionState): Draft => ({ ...state, messages: state.messages.slice(), owned: new Set() })
@@ -32,7 +33,7 @@ const newMessage = (
   const message: DraftMessage = {
     id, role, content: "", reasoning: "", tool_calls: [], tool_results: [], status: "streaming", error: null,
     finish_reason: null, usage: null, ctx_used: null, ctx_max: null, timings: null, model: null,
-    started_at: at, finished_at: null, ...fields
+    started_at: at, finished_at: null, parts: [], ...fields
   }
   draft.owned.add(message)
   draft.messages.push(message)
@@ -48,6 +49,23 @@ const updateMessage = (draft: Draft, id: MessageId, f: (m: DraftMessage) => void
   draft.owned.add(copy)
   draft.messages[index] = copy
   f(copy)
+}
+
+/** The message's parts, as an array this draft may change (copied from the shared one the first time). */
+const ownParts = (draft: Draft, m: DraftMessage): Array<MessagePart> => {
+  if (draft.owned.has(m.parts)) return m.parts as Array<MessagePart>
+  const copy = [...m.parts]
+  draft.owned.add(copy)
+  m.parts = copy
+  return copy
+}
+
+/** Text appended to the message's content or reasoning: the stretch it continues grows, else a new one starts. */
+const extend = (draft: Draft, m: DraftMessage, type: "text" | "reasoning", start: number, end: number) => {
+  const parts = ownParts(draft, m)
+  const last = parts[parts.length - 1]
+  if (last !== undefined && last.type === type && last.end === start) parts[parts.length - 1] = { type, start: last.start, end }
+  else parts.push({ type, start, end })
 }
 
 /** Ends the open message: clears open_message_id when it is that message. */
@@ -93,16 +111,21 @@ const applyEvent = (draft: Draft, event: SessionEvent): void => {
       return
     case "TextDelta":
       return updateMessage(draft, event.message_id, (m) => {
+        const start = m.content.length
         m.content += event.text
+        extend(draft, m, "text", start, m.content.length)
       })
     case "ReasoningDelta":
       return updateMessage(draft, event.message_id, (m) => {
+        const start = m.reasoning.length
         m.reasoning += event.text
+        extend(draft, m, "reasoning", start, m.reasoning.length)
       })
     case "ToolCallRequested": {
       const call = { id: event.tool_call_id, name: event.name, args: event.args }
       return updateMessage(draft, event.message_id, (m) => {
         m.tool_calls = [...m.tool_calls, call]
+        ownParts(draft, m).push({ type: "tool_call", tool_call_id: event.tool_call_id })
       })
     }
     case "ToolResultRecorded": {
@@ -111,6 +134,7 @@ const applyEvent = (draft: Draft, event: SessionEvent): void => {
       }
       return updateMessage(draft, event.message_id, (m) => {
         m.tool_results = [...m.tool_results, result]
+        ownParts(draft, m).push({ type: "tool_result", tool_call_id: event.tool_call_id })
       })
     }
     case "AssistantMessageCompleted":

@@ -31,6 +31,16 @@ export type MessageRole = typeof MessageRole.Type
 export const MessageStatus = Schema.Literal("streaming", "complete", "failed", "cancelled", "interrupted")
 export type MessageStatus = typeof MessageStatus.Type
 
+/**
+ * One step of a message, in the order it happened: a stretch of its reasoning or text (UTF-16
+ * offsets into `reasoning` / `content`, so no text is held twice), a tool call, a tool result.
+ */
+export const MessagePart = Schema.Union(
+  Schema.Struct({ type: Schema.Literal("reasoning", "text"), start: Schema.Number, end: Schema.Number }),
+  Schema.Struct({ type: Schema.Literal("tool_call", "tool_result"), tool_call_id: ToolCallId })
+)
+export type MessagePart = typeof MessagePart.Type
+
 /** A message as the session state (and read models) hold it, text already assembled. */
 export const MessageSnapshot = Schema.Struct({
   id: MessageId,
@@ -48,7 +58,9 @@ export const MessageSnapshot = Schema.Struct({
   timings: Schema.NullOr(Timings),
   model: Schema.NullOr(Schema.String),
   started_at: Schema.String,
-  finished_at: Schema.NullOr(Schema.String)
+  finished_at: Schema.NullOr(Schema.String),
+  /** Messages copied by forks before parts existed have none stored: see `partsOf`. */
+  parts: Schema.optionalWith(Schema.Array(MessagePart), { default: () => [] })
 })
 export type MessageSnapshot = typeof MessageSnapshot.Type
 export type MessageSnapshotEncoded = typeof MessageSnapshot.Encoded

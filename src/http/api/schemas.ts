@@ -34,6 +34,17 @@ export const Session = Schema.Struct({
 })
 export type Session = typeof Session.Type
 
+/** One step of a message, in the order it happened; `parts` is the message as it unfolded. */
+export const MessagePartView = Schema.Union(
+  Schema.Struct({ type: Schema.Literal("text", "reasoning"), text: Schema.String }),
+  Schema.Struct({ type: Schema.Literal("tool_call"), tool_call_id: Schema.String, name: Schema.String, args: Schema.String }),
+  Schema.Struct({
+    type: Schema.Literal("tool_result"), tool_call_id: Schema.String, output: Schema.String, truncated: Schema.Boolean,
+    error: Schema.NullOr(Schema.String)
+  })
+)
+export type MessagePartView = typeof MessagePartView.Type
+
 export const Message = Schema.Struct({
   id: Schema.String,
   session_id: Schema.String,
@@ -50,7 +61,9 @@ export const Message = Schema.Struct({
   tok_per_s: Schema.NullOr(Schema.Number),
   started_at: Schema.String,
   finished_at: Schema.NullOr(Schema.String),
-  model: Schema.NullOr(Schema.String)
+  model: Schema.NullOr(Schema.String),
+  /** The message in the order it happened; content, reasoning, tool_calls and tool_results are views of it. */
+  parts: Schema.Array(MessagePartView)
 })
 export type Message = typeof Message.Type
 

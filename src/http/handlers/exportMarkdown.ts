@@ -5,16 +5,32 @@ const fence = (text: string) => {
   return "`".repeat(longest + 1)
 }
 
+const toolBlock = (body: string) => {
+  const f = fence(body)
+  return ["", `${f}text`, body, f]
+}
+
+/** A message in the order it happened: reasoning, text, each tool call with its result where it came. */
 const messageMarkdown = (m: Message) => {
-  const parts = [`## ${m.role === "user" ? "User" : "Assistant"}${m.model ? ` (${m.model})` : ""}`, "", m.content]
-  for (const call of m.tool_calls) {
-    const result = m.tool_results.find((r) => r.tool_call_id === call.id)
-    const body = `${call.name}(${call.args})${result ? `\n\n${result.error ?? result.output}` : ""}`
-    const f = fence(body)
-    parts.push("", `${f}text`, body, f)
+  const lines = [`## ${m.role === "user" ? "User" : "Assistant"}${m.model ? ` (${m.model})` : ""}`]
+  for (const part of m.parts) {
+    switch (part.type) {
+      case "reasoning":
+        lines.push("", "> _Reasoning_", ...part.text.split("\n").map((l) => `> ${l}`))
+        break
+      case "text":
+        lines.push("", part.text)
+        break
+      case "tool_call":
+        lines.push(...toolBlock(`${part.name}(${part.args})`))
+        break
+      case "tool_result":
+        lines.push(...toolBlock(`→ ${part.error ?? part.output}${part.truncated ? "\n[truncated]" : ""}`))
+        break
+    }
   }
-  if (m.status !== "complete") parts.push("", `_${m.status}${m.error ? `: ${m.error.message}` : ""}_`)
-  return parts.join("\n")
+  if (m.status !== "complete") lines.push("", `_${m.status}${m.error ? `: ${m.error.message}` : ""}_`)
+  return lines.join("\n") + "\n"
 }
 
 /** A session as a Markdown document: title, settings, then every message in order. */

@@ -1,5 +1,5 @@
-import type { MessageSnapshot, SessionState } from "../../domain/index.ts"
-import type { Message, Session } from "../api/schemas.ts"
+import { type ExpandedPart, expandParts, type MessageSnapshot, type SessionState } from "../../domain/index.ts"
+import type { Message, MessagePartView, Session } from "../api/schemas.ts"
 
 const seconds = (from: string, to: string | null) => (to === null ? 0 : (Date.parse(to) - Date.parse(from)) / 1000)
 
@@ -31,8 +31,21 @@ export const messageView = (sessionId: string, m: MessageSnapshot, liveText?: { 
   tok_per_s: tokPerS(m),
   started_at: m.started_at,
   finished_at: m.finished_at,
-  model: m.model
+  model: m.model,
+  parts: expandParts(m, liveText).map(partView)
 })
+
+const partView = (p: ExpandedPart): MessagePartView => {
+  switch (p.type) {
+    case "text":
+    case "reasoning":
+      return { type: p.type, text: p.text }
+    case "tool_call":
+      return { type: "tool_call", tool_call_id: p.tool_call.id, name: p.tool_call.name, args: p.tool_call.args }
+    case "tool_result":
+      return { type: "tool_result", ...p.tool_result }
+  }
+}
 
 export const sessionView = (state: SessionState, version: number): Session => ({
   id: state.session_id ?? "",

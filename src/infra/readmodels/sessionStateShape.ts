@@ -26,7 +26,7 @@ export const isSessionStateShape = (u: unknown): u is SessionState =>
   isNumber(u.version)
 
 const STATE_KEYS = 14
-const MESSAGE_KEYS = 16
+const MESSAGE_KEYS = 17
 
 type Fields = Record<string, unknown>
 
@@ -59,7 +59,16 @@ const isMessage = (u: unknown) =>
   (u.timings === null || isTimings(u.timings)) &&
   isStringOrNull(u.model) &&
   typeof u.started_at === "string" &&
-  isStringOrNull(u.finished_at)
+  isStringOrNull(u.finished_at) &&
+  Array.isArray(u.parts) && u.parts.every(isPart)
+
+const isPart = (u: unknown) =>
+  typeof u === "object" && u !== null && !Array.isArray(u) && (
+    ((u as Fields).type === "text" || (u as Fields).type === "reasoning")
+      ? isRecord(u, 3) && isNumber(u.start) && isNumber(u.end)
+      : ((u as Fields).type === "tool_call" || (u as Fields).type === "tool_result") &&
+        isRecord(u, 2) && typeof u.tool_call_id === "string" && u.tool_call_id !== ""
+  )
 
 const isToolCall = (u: unknown) =>
   isRecord(u, 3) && typeof u.id === "string" && u.id !== "" && typeof u.name === "string" && typeof u.args === "string"

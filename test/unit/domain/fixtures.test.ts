@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url"
 import { Schema } from "effect"
 import { describe, expect, it } from "vitest"
 import { DomainEvent, domainEventTypes } from "../../../src/domain/events.ts"
+import { partsOf } from "../../../src/domain/session/parts.ts"
 
 const dir = fileURLToPath(new URL("../../fixtures/events/", import.meta.url))
 const readJson = (file: string): unknown => {
@@ -45,6 +46,21 @@ describe("legacy event versions (G7)", () => {
     expect(event).toMatchObject({ _tag: "AssistantMessageStarted", model: "qwen3-coder" })
     expect(event).not.toHaveProperty("owner")
     expect(encode(event)).toStrictEqual(stored)
+  })
+
+  it("MessagesCopied v1, messages without parts: decode with none, and read in the order they were shown (reasoning, tools, text)", () => {
+    const stored = readJson("legacy/MessagesCopied.v1.json")
+    const event = decode(stored)
+    if (event._tag !== "MessagesCopied") throw new Error(event._tag)
+    const [user, assistant] = event.messages
+    expect(assistant.parts).toEqual([])
+    expect(partsOf(user)).toEqual([{ type: "text", start: 0, end: user.content.length }])
+    expect(partsOf(assistant)).toEqual([
+      { type: "reasoning", start: 0, end: assistant.reasoning.length },
+      { type: "tool_call", tool_call_id: "call_1" },
+      { type: "tool_result", tool_call_id: "call_1" },
+      { type: "text", start: 0, end: assistant.content.length }
+    ])
   })
 
   it("rejects an event with a malformed id", () => {
