@@ -1,6 +1,6 @@
 import { array, decode, type Decoder, parseJson, unknown } from "../lib/decode.ts"
 import {
-  ApiError, AuditEvent, ForkReply, listOf, Model, PostMessageReply, Project, SearchHit, SessionDetail, SessionState,
+  ApiError, AuditEvent, ForkReply, listOf, LlmStatus, Model, PostMessageReply, Project, SearchHit, SessionDetail, SessionState,
   SessionSummary
 } from "./types.ts"
 
@@ -65,6 +65,7 @@ export const api = {
   events: (id: string) => call("GET", `/api/sessions/${enc(id)}/events?after=0`, listOf(AuditEvent, "events", "data")),
   stateAt: (id: string, version: number) => call("GET", `/api/sessions/${enc(id)}/state?version=${version}`, SessionState),
   models: () => call("GET", "/api/models", listOf(Model, "models", "data")),
+  llmStatus: () => call("GET", "/api/llm/status", LlmStatus),
   search: (q: string) => call("GET", `/api/search?q=${enc(q)}`, listOf(SearchHit, "results", "hits", "data")),
   exportUrl: (id: string, format: "markdown" | "json") => `/api/sessions/${enc(id)}/export?format=${format}`
 }

@@ -139,4 +139,15 @@ export const ForkReply = map(
   (r) => r.session?.id ?? r.session_id ?? r.id ?? ""
 )
 
+/** GET /api/llm/status: is the LLM server there, what it offers and what it has loaded (null: it does not say). */
+export const LlmStatus = struct({
+  url: withDefault(string, ""),
+  reachable: boolean,
+  loading: withDefault(boolean, false),
+  models: withDefault(array(string), []),
+  loaded: withDefault(nullable(array(string)), null),
+  error: withDefault(nullable(string), null)
+})
+export type LlmStatus = TypeOf<typeof LlmStatus>
+
 export const nullableString = nullable(string)

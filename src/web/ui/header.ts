@@ -3,11 +3,12 @@ import { byId, h } from "../lib/dom.ts"
 import { current } from "../state/current.ts"
 import { forgetSession } from "../state/directory.ts"
 import { openAudit } from "./audit.ts"
+import { wireLlmIndicator } from "./llmIndicator.ts"
 import { go } from "./router.ts"
 import { renderModels } from "./sessionSettings.ts"
 import { failed, toast } from "./toast.ts"
 
-/** The bar above the conversation: its title (click or F2 to rename), the session tools and the "more" menu. */
+/** The bar above the conversation: its title (click or F2 to rename), the LLM badge, the session tools and the "more" menu. */
 const title = byId("title", HTMLHeadingElement)
 const tools = byId("session-tools", HTMLDivElement)
 const auditButton = byId("audit-btn", HTMLButtonElement)
@@ -91,6 +92,7 @@ const deleteSession = async () => {
 }
 
 export const wireHeader = (): void => {
+  wireLlmIndicator()
   title.addEventListener("click", startRename)
   title.addEventListener("keydown", (e) => {
     if (e.key === "Enter") startRename()
