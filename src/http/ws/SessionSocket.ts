@@ -168,12 +168,20 @@ const liveWriter = (
   Effect.async<void>((resume) => {
     let scheduled: NodeJS.Immediate | undefined
     let ended = false
-    const end = () => {
+    const end = (defect?: unknown) => {
       ended = true
       outbox.setWake(() => {})
-      resume(Effect.void)
+      resume(defect === undefined ? Effect.void : Effect.die(defect))
     }
+    // Outside the fiber, a throw would escape to the process: it ends this socket's stream instead.
     const drain = () => {
+      try {
+        drainPending()
+      } catch (e) {
+        if (!ended) end(e)
+      }
+    }
+    const drainPending = () => {
       scheduled = undefined
       if (ended) return
       if (outbox.overflowed()) {
