@@ -73,6 +73,7 @@ describe("the LLM badge in the top bar (real Chromium, real app, fake LLM)", () 
     await page.press("#project-path", "Enter")
     await page.locator(".project", { has: page.locator(`.project-name[title="${projectDir}"]`) }).locator("[data-new-session]").click()
     await page.locator("#composer:not([hidden])").waitFor()
+    await page.locator("#toasts > *").first().waitFor({ state: "detached", timeout: 5_000 }) // "Added …" off the screenshot
     // nothing loaded now: the answer waits while llama-swap loads the model (its progress comes first)
     app.fakeLlm.setRoute("/running", { status: 200, body: { running: [] } })
     const loaded = llamaSwapLoading("qwen-coder", textReply("The model is here."))
