@@ -140,6 +140,17 @@ const make = Effect.gen(function* () {
     return { assistant_message_id: assistantId, version: result.version }
   })
 
+  /** The last answer goes on where it stopped, in the same message. */
+  const continueAnswer = Effect.fn("Sessions.continue")(function* (sessionId: SessionId, messageId: MessageId) {
+    yield* get(sessionId)
+    const at = yield* nowIso
+    const result = yield* sessions.execute(sessionId, () => ({
+      _tag: "ContinueMessage" as const, session_id: sessionId, message_id: messageId, owner: turns.claim, at
+    }))
+    yield* turns.start(sessionId, messageId)
+    return { assistant_message_id: messageId, version: result.version }
+  })
+
   const edit = Effect.fn("Sessions.edit")(function* (sessionId: SessionId, messageId: MessageId, content: string) {
     yield* get(sessionId)
     const userId = newMessageId()
@@ -190,7 +201,7 @@ const make = Effect.gen(function* () {
     return yield* sessions.loadAt(sessionId, version)
   })
 
-  return { get, create, update, remove, postMessage, cancel, regenerate, edit, deleteFrom, fork, stateAt }
+  return { get, create, update, remove, postMessage, cancel, regenerate, continueAnswer, edit, deleteFrom, fork, stateAt }
 })
 
 export class SessionService extends Context.Tag("SessionService")<SessionService, Effect.Effect.Success<typeof make>>() {

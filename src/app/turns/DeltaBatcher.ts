@@ -20,12 +20,14 @@ export const makeDeltaBatcher = (
   sessions: typeof SessionRepository.Service,
   sessionId: SessionId,
   messageId: MessageId,
-  flushChars: number
+  flushChars: number,
+  /** Where the message's text and reasoning stand already (a continued answer goes on from there). */
+  start: { readonly text: number; readonly reasoning: number } = { text: 0, reasoning: 0 }
 ) =>
   Effect.gen(function* () {
     const pending: Record<Kind, Pending> = {
-      text: { persisted: 0, buffer: "" },
-      reasoning: { persisted: 0, buffer: "" }
+      text: { persisted: start.text, buffer: "" },
+      reasoning: { persisted: start.reasoning, buffer: "" }
     }
     const lock = yield* Effect.makeSemaphore(1)
 

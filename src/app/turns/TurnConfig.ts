@@ -1,4 +1,5 @@
 import { Config, Duration } from "effect"
+import type { ContinueStyle } from "./buildPrompt.ts"
 
 export interface TurnConfig {
   /** Streamed text is persisted at least this often... */
@@ -12,6 +13,8 @@ export interface TurnConfig {
   /** The same call (tool and arguments) this many times in one turn ends it. */
   readonly maxRepeatedCalls: number
   readonly autoName: boolean
+  /** How a continued answer's request asks the server to go on (see buildPrompt's prefillRequest). */
+  readonly continueStyle: ContinueStyle
 }
 
 export const TurnConfig: Config.Config<TurnConfig> = Config.all({
@@ -21,5 +24,6 @@ export const TurnConfig: Config.Config<TurnConfig> = Config.all({
   toolTimeout: Config.duration("BOOCODE_TOOL_TIMEOUT").pipe(Config.withDefault(Duration.seconds(30))),
   maxToolRounds: Config.integer("BOOCODE_MAX_TOOL_ROUNDS").pipe(Config.withDefault(8)),
   maxRepeatedCalls: Config.integer("BOOCODE_MAX_REPEATED_CALLS").pipe(Config.withDefault(3)),
-  autoName: Config.boolean("BOOCODE_AUTO_NAME").pipe(Config.withDefault(true))
+  autoName: Config.boolean("BOOCODE_AUTO_NAME").pipe(Config.withDefault(true)),
+  continueStyle: Config.literal("auto", "llama", "vllm", "none")("BOOCODE_CONTINUE_STYLE").pipe(Config.withDefault("auto" as const))
 })

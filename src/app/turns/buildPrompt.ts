@@ -53,6 +53,42 @@ const pastAssistant = (m: MessageSnapshot): Array<ChatMessage> => {
   return out
 }
 
+/**
+ * A stopped answer about to be continued: its finished rounds (text, calls, results), and the
+ * text of the round it stopped in, which the request ends with as the assistant's own prefill.
+ */
+export const continuationOf = (m: MessageSnapshot): { readonly rounds: Array<ChatMessage>; readonly prefill: string } => {
+  const rounds = pastAssistant(m)
+  const last = rounds[rounds.length - 1]
+  if (last !== undefined && last.role === "assistant" && last.tool_calls === undefined && last.content !== null)
+    return { rounds: rounds.slice(0, -1), prefill: last.content }
+  return { rounds, prefill: "" }
+}
+
+/** How the request asks the server to go on with a trailing assistant message. */
+export type ContinueStyle = "auto" | "llama" | "vllm" | "none"
+
+export const CONTINUE_INSTRUCTION = "Continue your previous answer exactly where it stopped. Do not repeat any of it."
+
+/**
+ * The end of a request that continues `prefill`: llama-server goes on from a trailing assistant
+ * message by default; vLLM needs `continue_final_message` and no generation prompt; with none, a
+ * plain instruction follows it.
+ */
+export const prefillRequest = (prefill: string, style: ContinueStyle): { readonly messages: Array<ChatMessage>; readonly extra: Readonly<Record<string, unknown>> } => {
+  if (prefill === "") return { messages: [], extra: {} }
+  const assistant: ChatMessage = { role: "assistant", content: prefill }
+  switch (style) {
+    case "vllm":
+      return { messages: [assistant], extra: { continue_final_message: true, add_generation_prompt: false } }
+    case "none":
+      return { messages: [assistant, { role: "user", content: CONTINUE_INSTRUCTION }], extra: {} }
+    case "auto":
+    case "llama":
+      return { messages: [assistant], extra: {} }
+  }
+}
+
 export const roundMessages = (rounds: ReadonlyArray<Round>): Array<ChatMessage> =>
   rounds.flatMap((r) => [
     { role: "assistant" as const, content: r.text === "" ? null : r.text, tool_calls: wireCalls(r.calls) },

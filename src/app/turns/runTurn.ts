@@ -7,7 +7,7 @@ import type { SessionRepository } from "../../infra/repositories/SessionReposito
 import type { Tools } from "../../infra/tools/Tools.ts"
 import { makeStorableStream, toStorable } from "../../domain/storableText.ts"
 import { nowIso } from "../now.ts"
-import { basePrompt, fitToContext, historyMessages, type Round, roundMessages } from "./buildPrompt.ts"
+import { basePrompt, continuationOf, fitToContext, historyMessages, prefillRequest, type Round, roundMessages } from "./buildPrompt.ts"
 import { type DeltaBatcher, makeDeltaBatcher } from "./DeltaBatcher.ts"
 import { makeIdAllocator, makeRepeatGuard, runTools, toolMessageContent } from "./runTools.ts"
 import type { TurnConfig } from "./TurnConfig.ts"
@@ -95,8 +95,12 @@ export const runTurn = (deps: TurnDeps, sessionId: SessionId, messageId: Message
     const project = (yield* projects.load(state.project_id)).state
     const model = state.messages[index].model ?? state.model
     const ctxMax = yield* llm.contextSize(model)
-    const batcher = yield* makeDeltaBatcher(sessions, sessionId, messageId, config.flushChars)
-    yield* hub.begin(sessionId, messageId)
+    const message = state.messages[index]
+    // A continued answer goes on from the text it has: offsets, live text and the request's prefill.
+    const batcher = yield* makeDeltaBatcher(sessions, sessionId, messageId, config.flushChars, {
+      text: message.content.length, reasoning: message.reasoning.length
+    })
+    yield* hub.begin(sessionId, messageId, { text: message.content, reasoning: message.reasoning })
     yield* Effect.addFinalizer(() => hub.end(sessionId))
 
     const append = (command: Parameters<typeof sessions.execute>[1]) =>
@@ -105,6 +109,8 @@ export const runTurn = (deps: TurnDeps, sessionId: SessionId, messageId: Message
 
     const system = [basePrompt(project.name, project.path), state.system_prompt.trim()].filter((s) => s !== "").join("\n\n")
     const history = historyMessages(state.messages.slice(0, index))
+    const continued = continuationOf(message)
+    const prefill = prefillRequest(continued.prefill, config.continueStyle)
     const rounds: Array<Round> = []
     const repeated = makeRepeatGuard(config.maxRepeatedCalls)
     const allocateId = makeIdAllocator(state.messages[index].tool_calls.map((c) => c.id))
@@ -112,14 +118,20 @@ export const runTurn = (deps: TurnDeps, sessionId: SessionId, messageId: Message
 
     const loop = Effect.gen(function* () {
       for (let round = 1; ; round++) {
-        const prompt = fitToContext([{ role: "system", content: system }, ...history, ...roundMessages(rounds)], ctxMax, ANSWER_RESERVE)
+        // The prefill ends the first request only: the round it began is then recorded whole.
+        const ending = round === 1 ? prefill : { messages: [], extra: {} }
+        const prompt = fitToContext(
+          [{ role: "system", content: system }, ...history, ...continued.rounds, ...roundMessages(rounds), ...ending.messages],
+          ctxMax,
+          ANSWER_RESERVE
+        )
         if (prompt === null)
           return yield* new TurnFailure({
             code: "context_overflow",
             message: `the conversation no longer fits the model's context (${ctxMax} tokens) even with older tool outputs shortened; start a new session or fork from an earlier message`
           })
         const completion = yield* streamCompletion(deps, batcher, { sessionId, messageId }, {
-          model, messages: prompt, tools: tools.definitions
+          model, messages: prompt, tools: tools.definitions, extra: ending.extra
         })
         completionTokens += completion.usage?.completion_tokens ?? 0
         yield* batcher.flush
@@ -168,7 +180,7 @@ export const runTurn = (deps: TurnDeps, sessionId: SessionId, messageId: Message
           }))
         }
         rounds.push({
-          text: completion.text,
+          text: round === 1 ? continued.prefill + completion.text : completion.text,
           calls: planned,
           results: results.map(({ call, outcome }) => ({ tool_call_id: call.id, content: toolMessageContent(outcome) }))
         })

@@ -47,6 +47,7 @@ export const CompleteMessage = Schema.TaggedStruct("CompleteMessage", {
 })
 export const FailMessage = Schema.TaggedStruct("FailMessage", { session_id, message_id, error: ErrorInfo, at })
 export const CancelMessage = Schema.TaggedStruct("CancelMessage", { session_id, message_id, at })
+export const ContinueMessage = Schema.TaggedStruct("ContinueMessage", { session_id, message_id, owner, at })
 export const RequestCancel = Schema.TaggedStruct("RequestCancel", { session_id, message_id, at })
 export const InterruptMessage = Schema.TaggedStruct("InterruptMessage", { session_id, message_id, reason: Schema.String, at })
 export const DeleteMessagesFrom = Schema.TaggedStruct("DeleteMessagesFrom", { session_id, message_id, at })
@@ -60,7 +61,7 @@ export const EditUserMessage = Schema.TaggedStruct("EditUserMessage", {
 export const SessionCommand = Schema.Union(
   CreateSession, ForkSession, RenameSession, ChangeSessionSettings, DeleteSession,
   PostUserMessage, StartAssistantMessage, AppendText, AppendReasoning, RequestToolCall, RecordToolResult,
-  CompleteMessage, FailMessage, RequestCancel, CancelMessage, InterruptMessage, DeleteMessagesFrom, RegenerateFrom, EditUserMessage
+  CompleteMessage, FailMessage, ContinueMessage, RequestCancel, CancelMessage, InterruptMessage, DeleteMessagesFrom, RegenerateFrom, EditUserMessage
 )
 export type SessionCommand = typeof SessionCommand.Type
 export type SessionCommandOf<T extends SessionCommand["_tag"]> = Extract<SessionCommand, { readonly _tag: T }>

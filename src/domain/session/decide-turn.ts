@@ -1,14 +1,15 @@
 import { Either } from "effect"
 import type { SessionCommandOf } from "./commands.ts"
-import { DeltaOffsetMismatch, ToolCallAlreadyRequested, ToolCallNotFound, ToolResultAlreadyRecorded, type SessionError } from "./errors.ts"
+import { DeltaOffsetMismatch, NotContinuable, ToolCallAlreadyRequested, ToolCallNotFound, ToolResultAlreadyRecorded, type SessionError } from "./errors.ts"
 import {
   AssistantMessageCancelled, AssistantMessageCompleted, AssistantMessageFailed, AssistantMessageInterrupted,
-  CancelRequested, ReasoningDelta, TextDelta, ToolCallRequested, ToolResultRecorded, UserMessagePosted,
+  AssistantMessageContinued, CancelRequested, ReasoningDelta, TextDelta, ToolCallRequested, ToolResultRecorded, UserMessagePosted,
   type SessionEvent
 } from "./events.ts"
 import { requireContent, requireIdle, requireLive, requireNewIds, requireOpen } from "./guards.ts"
-import { startTurn } from "./startTurn.ts"
-import type { SessionState } from "./state.ts"
+import { ownerOf, startTurn } from "./startTurn.ts"
+import { findMessage, type SessionState } from "./state.ts"
+import type { MessageId } from "../ids.ts"
 
 type Decision = Either.Either<ReadonlyArray<SessionEvent>, SessionError>
 
@@ -87,6 +88,29 @@ export const failMessage = (command: SessionCommandOf<"FailMessage">, state: Ses
     yield* requireLive(state, session_id)
     yield* requireOpen(state, message_id)
     return [AssistantMessageFailed.make({ session_id, message_id, error, at })]
+  })
+
+/** Why the message cannot go on, or undefined when it can: the last answer, stopped short, with no turn running. */
+const notContinuable = (state: SessionState, message_id: MessageId): string | undefined => {
+  const message = findMessage(state, message_id)
+  if (message === undefined) return "there is no such message in this session"
+  if (message.role !== "assistant") return "only an assistant's answer can be continued"
+  if (state.messages[state.messages.length - 1]?.id !== message_id) return "only the last answer can be continued"
+  if (message.status === "interrupted" || message.status === "cancelled") return undefined
+  if (message.status === "failed") return message.content === "" ? "it failed before writing any text; regenerate it instead" : undefined
+  if (message.status === "complete") return message.finish_reason === "length" ? undefined : "it is complete (it did not stop at the length limit)"
+  return "it is still being written"
+}
+
+/** Opens a stopped answer again; its text goes on from its current length. */
+export const continueMessage = (command: SessionCommandOf<"ContinueMessage">, state: SessionState): Decision =>
+  Either.gen(function* () {
+    const { session_id, message_id, owner, at } = command
+    yield* requireLive(state, session_id)
+    yield* requireIdle(state, session_id)
+    const reason = notContinuable(state, message_id)
+    if (reason !== undefined) return yield* Either.left(new NotContinuable({ message_id, reason }))
+    return [AssistantMessageContinued.make({ session_id, message_id, ...ownerOf(state, 0, owner), at })]
   })
 
 /** A cancel for the instance that runs the turn; nothing when that message is no longer open. */

@@ -5,7 +5,7 @@ import type { SessionEvent } from "./events.ts"
 import { deleteMessagesFrom, editUserMessage, regenerateFrom } from "./decide-history.ts"
 import { changeSettings, createSession, deleteSession, forkSession, renameSession } from "./decide-session.ts"
 import {
-  appendDelta, completeMessage, failMessage, postUserMessage, recordToolResult, requestCancel, requestToolCall, startAssistantMessage,
+  appendDelta, completeMessage, continueMessage, failMessage, postUserMessage, recordToolResult, requestCancel, requestToolCall, startAssistantMessage,
   stopMessage
 } from "./decide-turn.ts"
 import type { SessionState } from "./state.ts"
@@ -28,6 +28,7 @@ export const decide = (
     case "RecordToolResult": return recordToolResult(command, state)
     case "CompleteMessage": return completeMessage(command, state)
     case "FailMessage": return failMessage(command, state)
+    case "ContinueMessage": return continueMessage(command, state)
     case "RequestCancel": return requestCancel(command, state)
     case "CancelMessage":
     case "InterruptMessage": return stopMessage(command, state)

@@ -80,9 +80,18 @@ export class ToolResultAlreadyRecorded extends Schema.TaggedError<ToolResultAlre
   get message(): string { return `Tool call ${this.tool_call_id} already has a result` }
 }
 
+/** Continue applies only to the last answer, when it stopped short. */
+export class NotContinuable extends Schema.TaggedError<NotContinuable>()(
+  "NotContinuable", { message_id: MessageId, reason: Schema.String }, HttpApiSchema.annotations({ status: 409 })
+) {
+  get message(): string {
+    return `Message ${this.message_id} cannot be continued: ${this.reason}`
+  }
+}
+
 export const SessionError = Schema.Union(
   SessionNotFound, SessionAlreadyExists, SessionBusy, EmptyMessage, MessageNotFound, MessageAlreadyExists,
   WrongMessageRole, MessageNotOpen, DeltaOffsetMismatch, ToolCallAlreadyRequested, ToolCallNotFound,
-  ToolResultAlreadyRecorded, InvalidName
+  ToolResultAlreadyRecorded, InvalidName, NotContinuable
 )
 export type SessionError = typeof SessionError.Type

@@ -72,6 +72,15 @@ export const AssistantMessageStarted = Schema.TaggedStruct("AssistantMessageStar
 })
 export type AssistantMessageStarted = typeof AssistantMessageStarted.Type
 
+/** A stopped answer opened again to go on where it stopped: its text continues at its current length. */
+export const AssistantMessageContinued = Schema.TaggedStruct("AssistantMessageContinued", {
+  session_id,
+  message_id,
+  owner: Schema.optional(TurnOwner),
+  at
+})
+export type AssistantMessageContinued = typeof AssistantMessageContinued.Type
+
 const deltaFields = { session_id, message_id, offset: Schema.Number, text: Schema.String, at }
 export const TextDelta = Schema.TaggedStruct("TextDelta", deltaFields)
 export type TextDelta = typeof TextDelta.Type
@@ -151,6 +160,7 @@ export const SessionEvent = Schema.Union(
   SessionDeleted,
   UserMessagePosted,
   AssistantMessageStarted,
+  AssistantMessageContinued,
   TextDelta,
   ReasoningDelta,
   ToolCallRequested,
@@ -173,6 +183,7 @@ const tagSet: { readonly [K in SessionEvent["_tag"]]: K } = {
   SessionDeleted: "SessionDeleted",
   UserMessagePosted: "UserMessagePosted",
   AssistantMessageStarted: "AssistantMessageStarted",
+  AssistantMessageContinued: "AssistantMessageContinued",
   TextDelta: "TextDelta",
   ReasoningDelta: "ReasoningDelta",
   ToolCallRequested: "ToolCallRequested",

@@ -109,6 +109,15 @@ const applyEvent = (draft: Draft, event: SessionEvent): void => {
       newMessage(draft, event.message_id, "assistant", event.at, { model: event.model })
       draft.open_message_id = event.message_id
       return
+    case "AssistantMessageContinued":
+      updateMessage(draft, event.message_id, (m) => {
+        m.status = "streaming"
+        m.error = null
+        m.finish_reason = null
+        m.finished_at = null
+      })
+      draft.open_message_id = event.message_id
+      return
     case "TextDelta":
       return updateMessage(draft, event.message_id, (m) => {
         const start = m.content.length

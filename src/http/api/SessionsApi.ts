@@ -30,6 +30,12 @@ export class SessionsApi extends HttpApiGroup.make("sessions")
       .addSuccess(Started, { status: 202 })
   )
   .add(
+    HttpApiEndpoint.post("continue", "/sessions/:id/messages/:message_id/continue")
+      .setPath(MessagePath)
+      .addSuccess(Started, { status: 202 })
+      .annotate(OpenApi.Description, "Goes on with the last answer where it stopped (interrupted, cancelled, failed with text, or cut at the length limit); its text continues in the same message. 409 with the reason otherwise.")
+  )
+  .add(
     HttpApiEndpoint.post("edit", "/sessions/:id/messages/:message_id/edit")
       .setPath(MessagePath)
       .setPayload(Schema.Struct({ content: Text }))

@@ -42,6 +42,7 @@ export const SessionsLive = HttpApiBuilder.group(Api, "sessions", (handlers) =>
       })
       .handle("cancel", ({ path }) => api(Effect.map(sessions.cancel(path.id), (cancelled) => ({ cancelled }))))
       .handle("regenerate", ({ path }) => api(sessions.regenerate(path.id, path.message_id)))
+      .handle("continue", ({ path }) => api(sessions.continueAnswer(path.id, path.message_id)))
       .handle("edit", ({ path, payload }) => api(sessions.edit(path.id, path.message_id, payload.content)))
       .handle("deleteFrom", ({ path }) => api(sessions.deleteFrom(path.id, path.message_id)))
       .handle("fork", ({ path, payload }) =>

@@ -7,7 +7,7 @@ type Make = new (props: { readonly error: { readonly code: string; readonly mess
 
 const byTag: Readonly<Record<string, Make>> = {
   SessionNotFound: NotFound, ProjectNotFound: NotFound, MessageNotFound: NotFound, ToolCallNotFound: NotFound,
-  SessionBusy: Conflict, SessionAlreadyExists: Conflict, MessageAlreadyExists: Conflict, MessageNotOpen: Conflict,
+  SessionBusy: Conflict, NotContinuable: Conflict, SessionAlreadyExists: Conflict, MessageAlreadyExists: Conflict, MessageNotOpen: Conflict,
   DeltaOffsetMismatch: Conflict, ToolCallAlreadyRequested: Conflict, ToolResultAlreadyRecorded: Conflict,
   ProjectAlreadyExists: Conflict, ProjectPathTaken: Conflict, ConcurrencyConflict: Conflict,
   EmptyMessage: BadRequest, WrongMessageRole: BadRequest, InvalidName: BadRequest, InvalidPath: BadRequest,

@@ -7,7 +7,7 @@ export type Frame = Record<string, unknown>
 /** Event types the per-user channel turns into frames; the rest (deltas, tool calls...) are skipped undecoded. */
 export const lifecycleTypes = new Set([
   "ProjectAdded", "ProjectRenamed", "ProjectRemoved", "SessionCreated", "SessionRenamed", "SessionSettingsChanged",
-  "SessionDeleted", "AssistantMessageStarted", "AssistantMessageCompleted", "AssistantMessageFailed",
+  "SessionDeleted", "AssistantMessageStarted", "AssistantMessageContinued", "AssistantMessageCompleted", "AssistantMessageFailed",
   "AssistantMessageCancelled", "AssistantMessageInterrupted"
 ])
 
@@ -30,7 +30,7 @@ export const lifecycleFrames = (read: typeof ReadModels.Service, event: DomainEv
     const row = Option.getOrUndefined(yield* read.sessionById(event.session_id))
     if (row === undefined) return []
     const busy =
-      event._tag === "AssistantMessageStarted" ? true :
+      event._tag === "AssistantMessageStarted" || event._tag === "AssistantMessageContinued" ? true :
       event._tag.startsWith("AssistantMessage") ? false : row.busy
     const updated = {
       type: "session_updated", session_id: row.id, project_id: row.project_id, name: row.name,

@@ -19,6 +19,8 @@ export const persistedFrame = (event: SessionEvent, version: number): Record<str
       return { type: "message_started", ...base, message_id: event.message_id, role: "user", content: event.content }
     case "AssistantMessageStarted":
       return { type: "message_started", ...base, message_id: event.message_id, role: "assistant", model: event.model }
+    case "AssistantMessageContinued":
+      return { type: "message_continued", ...base, message_id: event.message_id }
     case "ToolCallRequested":
       return { type: "tool_call", ...base, message_id: event.message_id, tool_call_id: event.tool_call_id, name: event.name, args: event.args }
     case "ToolResultRecorded":

@@ -67,9 +67,10 @@ const make = () => {
     tidy(sessionId, c)
   }
 
-  const begin = (sessionId: string, messageId: string) =>
+  /** A turn of this process starts streaming `messageId`, whose text so far (a continued answer) is `so_far`. */
+  const begin = (sessionId: string, messageId: string, soFar: { readonly text: string; readonly reasoning: string } = { text: "", reasoning: "" }) =>
     Effect.sync(() => {
-      channel(sessionId).inFlight = { message_id: messageId, text: "", reasoning: "", remote: false }
+      channel(sessionId).inFlight = { message_id: messageId, text: soFar.text, reasoning: soFar.reasoning, remote: false }
     })
 
   const end = (sessionId: string) =>

@@ -31,6 +31,8 @@ export interface ChatRequest {
   readonly maxTokens?: number
   /** Send no tools at all, even if some are listed (e.g. for a naming completion). */
   readonly noTools?: boolean
+  /** More body fields, as the server knows them (a continuation's flags, sampling settings). */
+  readonly extra?: Readonly<Record<string, unknown>>
 }
 
 /** The JSON body of POST /v1/chat/completions for a streamed request. */
@@ -41,6 +43,7 @@ export const chatCompletionBody = (req: ChatRequest): Record<string, unknown> =>
     messages: req.messages,
     stream: true,
     stream_options: { include_usage: true },
+    ...req.extra,
     ...(req.maxTokens !== undefined ? { max_tokens: req.maxTokens } : {}),
     ...(withTools
       ? {

@@ -80,6 +80,14 @@ const eventRows = (sql: SqlClient.SqlClient, streamId: string, event: SessionEve
         sql`UPDATE sessions SET open_message_id = ${event.message_id} WHERE id = ${event.session_id}`,
         claimLease(sql, event)
       ], { discard: true })
+    case "AssistantMessageContinued":
+      // Streaming again: like any streaming message, its row holds no text until its end.
+      return Effect.all([
+        sql`UPDATE messages SET status = 'streaming', content = '', reasoning = '', error = NULL, finish_reason = NULL,
+            finished_at = NULL WHERE session_id = ${event.session_id} AND id = ${event.message_id}`,
+        sql`UPDATE sessions SET open_message_id = ${event.message_id} WHERE id = ${event.session_id}`,
+        claimLease(sql, event)
+      ], { discard: true })
     case "CancelRequested":
       return flagCancel(sql, event.session_id, event.message_id)
     case "TextDelta":

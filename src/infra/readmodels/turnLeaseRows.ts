@@ -1,10 +1,10 @@
 import type { SqlClient } from "@effect/sql"
-import type { AssistantMessageStarted } from "../../domain/index.ts"
+import type { AssistantMessageContinued, AssistantMessageStarted } from "../../domain/index.ts"
 import { cancelChannel } from "../eventstore/channels.ts"
 
 
 /** The lease of a turn that starts with an owner: claimed in the start's own transaction. */
-export const claimLease = (sql: SqlClient.SqlClient, event: AssistantMessageStarted) =>
+export const claimLease = (sql: SqlClient.SqlClient, event: AssistantMessageStarted | AssistantMessageContinued) =>
   event.owner === undefined
     ? sql`DELETE FROM turn_leases WHERE session_id = ${event.session_id}`
     : sql`INSERT INTO turn_leases (session_id, message_id, instance_id, epoch, expires_at)

@@ -1,8 +1,9 @@
 import { expect, layer } from "@effect/vitest"
 import { Effect, Option, Schema } from "effect"
-import { LoggedEvent, Posted, Project, Session, SessionDetail } from "../../../src/http/api/schemas.ts"
+import { LoggedEvent, Posted, Project, Session, SessionDetail, Started } from "../../../src/http/api/schemas.ts"
 import { makeProjectTree } from "../../support/engine.ts"
-import { FakeLlmServer, fakeLlmLayer, slowReply } from "../../support/fakeLlm/index.ts"
+import { FakeLlmServer, fakeLlmLayer, slowReply, textReply } from "../../support/fakeLlm/index.ts"
+import { at } from "../http/client.ts"
 import { freshDatabaseUrl } from "../../support/testDatabase.ts"
 import { eventually, slowReplyText } from "../turns/helpers.ts"
 import { api, cli, exitOf, type ServerProcess, startServer } from "./serverProcess.ts"
@@ -95,6 +96,21 @@ layer(fakeLlmLayer, { timeout: 240_000, excludeTestServices: true })("crash: kil
         expect(logged.startsWith(persisted)).toBe(true)
         expect(slowReplyText(300).startsWith(logged)).toBe(true)
       }
+
+      // The last killed answer goes on where it stopped, in the same message.
+      const last = asked[asked.length - 1].posted.assistant_message_id
+      const kept = detail.messages.find((m) => m.id === last)?.content ?? ""
+      fake.enqueue(textReply(" (continued)"))
+      yield* api(server, "POST", `/api/sessions/${session.id}/messages/${last}/continue`, 202, Started)
+      const continued = yield* eventually(
+        Effect.map(api(server, "GET", `/api/sessions/${session.id}`, 200, SessionDetail), (d) =>
+          Option.fromNullable(d.messages.find((m) => m.id === last && m.status !== "streaming"))),
+        "the continued answer to end",
+        "30 seconds"
+      )
+      expect([continued.status, continued.content]).toEqual(["complete", `${kept} (continued)`])
+      const prefill = at(fake.requests[fake.requests.length - 1]?.body, "messages")
+      expect(Array.isArray(prefill) ? at(prefill[prefill.length - 1], "content") : undefined).toBe(kept)
 
       server.child.kill("SIGTERM")
       expect(yield* exitOf(server)).toEqual({ code: 0, signal: null })

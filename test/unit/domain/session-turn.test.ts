@@ -154,3 +154,45 @@ describe("ending a turn", () => {
     given(streaming).when(cmd.cancel(9)).thenNothing()
   })
 })
+
+describe("continuing a stopped answer", () => {
+  const continueCmd = (n: number) => C.ContinueMessage.make({ ...s, message_id: msg(n), owner: { instance_id: "box-a:4040", lease_ms: 10_000 } })
+  const partial = [created, userPosted(1), started(2), text(2, 0, "Half an ans")]
+  const stopped = {
+    interrupted: [...partial, E.AssistantMessageInterrupted.make({ ...s, message_id: msg(2), reason: "stopped" })],
+    cancelled: [...partial, E.AssistantMessageCancelled.make({ ...s, message_id: msg(2) })],
+    failedWithText: [...partial, E.AssistantMessageFailed.make({ ...s, message_id: msg(2), error: { code: "x", message: "boom" } })],
+    atLength: [...partial, E.AssistantMessageCompleted.make({
+      ...s, message_id: msg(2), finish_reason: "length", usage: null, ctx_used: null, ctx_max: null, timings: null
+    })]
+  }
+
+  it.each(Object.entries(stopped))("reopens the last answer when it is %s, owned by the claiming instance", (_, events) => {
+    const epoch = events.length + 1
+    given(events).when(continueCmd(2)).then([
+      E.AssistantMessageContinued.make({ ...s, message_id: msg(2), owner: { instance_id: "box-a:4040", epoch, lease_ms: 10_000 } })
+    ])
+    const state = given(events).when(continueCmd(2)).state()
+    expect(state.open_message_id).toBe(msg(2))
+    expect(state.messages[1]).toMatchObject({ status: "streaming", error: null, finish_reason: null, content: "Half an ans" })
+  })
+
+  it("goes on from the text it has: the next delta starts at its length, in the same text stretch", () => {
+    const reopened = given(stopped.cancelled).when(continueCmd(2)).state()
+    const events = [...stopped.cancelled, E.AssistantMessageContinued.make({ ...s, message_id: msg(2) })]
+    given(events).when(cmd.appendText(2, 11, "swer")).then([text(2, 11, "swer")])
+    given(events).when(cmd.appendText(2, 0, "swer")).thenError("DeltaOffsetMismatch")
+    expect(Session.fold([...events, text(2, 11, "swer")]).messages[1].parts).toEqual([{ type: "text", start: 0, end: 15 }])
+    expect(reopened.version).toBe(events.length)
+  })
+
+  it("refuses anything else, saying why", () => {
+    given(oneExchange).when(continueCmd(2)).thenError("NotContinuable")
+    given(streaming).when(continueCmd(2)).thenError("SessionBusy")
+    given([...stopped.interrupted, userPosted(3), started(4), completed(4)]).when(continueCmd(2)).thenError("NotContinuable")
+    given(stopped.interrupted).when(continueCmd(1)).thenError("NotContinuable")
+    const failedEmpty = [created, userPosted(1), started(2), E.AssistantMessageFailed.make({ ...s, message_id: msg(2), error: { code: "x", message: "boom" } })]
+    const refused = given(failedEmpty).when(continueCmd(2)).thenError("NotContinuable")
+    expect(refused.message).toContain("regenerate")
+  })
+})
