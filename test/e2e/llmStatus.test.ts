@@ -5,7 +5,7 @@ import * as path from "node:path"
 import type { Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { freePort } from "../../src/infra/net/freePort.ts"
-import { llamaSwapLoading, textReply } from "../support/fakeLlm/index.ts"
+import { delta, done, llamaSwapLoading, textReply } from "../support/fakeLlm/index.ts"
 import { acquireTestApp, type TestApp } from "../support/testApp.ts"
 import { startApp, type E2eApp } from "./app.ts"
 import { ensureWebBuilt, launchBrowser, screenshot, type TestBrowser } from "./browser.ts"
@@ -106,6 +106,20 @@ describe("the LLM badge in the top bar (real Chromium, real app, fake LLM)", () 
     expect(await phone.locator("#llm .llm-label").isHidden()).toBe(true)
     await screenshot(phone, "llm-status-up-360")
     await phone.close()
+
+    // an answer that fails makes the badge ask again at once, not at its next 30 s round
+    app.fakeLlm.enqueue({
+      steps: [delta({ content: "Half an answer" }), { delayMs: 4_000 }, { chunk: { error: { code: 500, message: "CUDA error" } } }, done]
+    })
+    await page.fill("#input", "And now?")
+    await page.press("#input", "Enter")
+    await answer.locator(".bubble", { hasText: "Half an answer" }).waitFor()
+    // the badge asks once when the first word comes (within its 1 s tick); only then does the server break
+    await page.waitForTimeout(1_200)
+    app.fakeLlm.setRoute("/v1/models", { status: 500, body: { error: { message: "CUDA error: out of memory" } } })
+    await page.locator("article.msg-assistant[data-status=failed]").last().waitFor({ timeout: 5_000 })
+    await page.locator("#llm[data-state=down]").waitFor({ timeout: 3_000 })
+    expect(await badge.getAttribute("title")).toBe(`${app.fakeLlm.url} answered HTTP 500: CUDA error: out of memory`)
     await page.close()
   }, 60_000)
 

@@ -33,6 +33,8 @@ layer(testAppLayer(), { excludeTestServices: true })("GET /api/llm/status", (it)
       error: null
     })
     expect(asked).toEqual(["GET /v1/models", "GET /running"])
+    const spec = await call(app.url, "GET", "/api/openapi.json")
+    expect(Object.keys(Object(Reflect.get(Object(spec.json), "paths")))).toContain("/api/llm/status")
 
     app.fakeLlm.setRoute("/running", { status: 200, body: { running: [{ model: "gemma", state: "starting" }] } })
     const starting = await status(app)
