@@ -4,6 +4,7 @@ import readModels from "./0002_read_models.ts"
 import dropEventIdUnique from "./0003_drop_event_id_unique.ts"
 import sessionSnapshots from "./0004_session_snapshots.ts"
 import turnLeases from "./0005_turn_leases.ts"
+import sessionGeneration from "./0006_session_generation.ts"
 
 /** Static imports: a file-system loader does not work under vitest or in a bundle. */
 export const migrations = Migrator.fromRecord({
@@ -11,5 +12,6 @@ export const migrations = Migrator.fromRecord({
   "0002_read_models": readModels,
   "0003_drop_event_id_unique": dropEventIdUnique,
   "0004_session_snapshots": sessionSnapshots,
-  "0005_turn_leases": turnLeases
+  "0005_turn_leases": turnLeases,
+  "0006_session_generation": sessionGeneration
 })

@@ -1,7 +1,7 @@
 import { Context, Effect, Layer, Option } from "effect"
 import { randomUUID } from "node:crypto"
 import {
-  MessageId, ProjectId, ProjectNotFound, SessionId, SessionNotFound
+  type GenerationSettings, MessageId, ProjectId, ProjectNotFound, SessionId, SessionNotFound
 } from "../../domain/index.ts"
 import type { CommandKey } from "../../infra/eventstore/model.ts"
 import { ProjectRepository } from "../../infra/repositories/ProjectRepository.ts"
@@ -58,7 +58,12 @@ const make = Effect.gen(function* () {
 
   const update = Effect.fn("Sessions.update")(function* (
     sessionId: SessionId,
-    patch: { readonly name?: string; readonly model?: string | null; readonly system_prompt?: string }
+    patch: {
+      readonly name?: string
+      readonly model?: string | null
+      readonly system_prompt?: string
+      readonly generation?: GenerationSettings
+    }
   ) {
     yield* get(sessionId)
     const at = yield* nowIso
@@ -66,12 +71,13 @@ const make = Effect.gen(function* () {
       const name = patch.name
       yield* sessions.execute(sessionId, () => ({ _tag: "RenameSession" as const, session_id: sessionId, name, by: "user" as const, at }))
     }
-    if (patch.model !== undefined || patch.system_prompt !== undefined)
+    if (patch.model !== undefined || patch.system_prompt !== undefined || patch.generation !== undefined)
       yield* sessions.execute(sessionId, () => ({
         _tag: "ChangeSessionSettings" as const,
         session_id: sessionId,
         ...(patch.model === undefined ? {} : { model: patch.model }),
         ...(patch.system_prompt === undefined ? {} : { system_prompt: patch.system_prompt }),
+        ...(patch.generation === undefined ? {} : { generation: patch.generation }),
         at
       }))
     return yield* get(sessionId)
@@ -186,6 +192,7 @@ const make = Effect.gen(function* () {
       name: `${source.state.name} (fork)`.slice(0, 120),
       model: source.state.model,
       system_prompt: source.state.system_prompt,
+      generation: source.state.generation,
       source_session_id: sessionId,
       source_version: source.version,
       message_id: messageId,

@@ -11,6 +11,7 @@ import { basePrompt, continuationOf, fitToContext, historyMessages, prefillReque
 import { type DeltaBatcher, makeDeltaBatcher } from "./DeltaBatcher.ts"
 import { makeIdAllocator, makeRepeatGuard, runTools, toolMessageContent } from "./runTools.ts"
 import type { TurnConfig } from "./TurnConfig.ts"
+import { samplingFields } from "./samplingFields.ts"
 import { TurnFailure } from "./TurnFailure.ts"
 import { makeTurnEnd, type StopReason } from "./turnEnd.ts"
 import { typedStorageFailures } from "./storageFailure.ts"
@@ -131,7 +132,7 @@ export const runTurn = (deps: TurnDeps, sessionId: SessionId, messageId: Message
             message: `the conversation no longer fits the model's context (${ctxMax} tokens) even with older tool outputs shortened; start a new session or fork from an earlier message`
           })
         const completion = yield* streamCompletion(deps, batcher, { sessionId, messageId }, {
-          model, messages: prompt, tools: tools.definitions, extra: ending.extra
+          model, messages: prompt, tools: tools.definitions, extra: { ...samplingFields(state.generation), ...ending.extra }
         })
         completionTokens += completion.usage?.completion_tokens ?? 0
         yield* batcher.flush

@@ -1,6 +1,6 @@
 import { Schema } from "effect"
 import { MessageId, ProjectId, SessionId, ToolCallId } from "../ids.ts"
-import { ErrorInfo, MessageSnapshot, Timings, Usage } from "./message.ts"
+import { ErrorInfo, GenerationSettings, MessageSnapshot, Timings, Usage } from "./message.ts"
 
 const at = Schema.String
 const session_id = SessionId
@@ -18,13 +18,14 @@ export const CreateSession = Schema.TaggedStruct("CreateSession", {
 export const ForkSession = Schema.TaggedStruct("ForkSession", {
   session_id, project_id: ProjectId, name: Schema.String, model, system_prompt: Schema.String,
   source_session_id: SessionId, source_version: Schema.Number, message_id,
-  messages: Schema.Array(MessageSnapshot), at
+  messages: Schema.Array(MessageSnapshot), generation: Schema.optional(GenerationSettings), at
 })
 export const RenameSession = Schema.TaggedStruct("RenameSession", {
   session_id, name: Schema.String, by: Schema.Literal("user", "auto"), at
 })
 export const ChangeSessionSettings = Schema.TaggedStruct("ChangeSessionSettings", {
-  session_id, model: Schema.optional(model), system_prompt: Schema.optional(Schema.String), at
+  session_id, model: Schema.optional(model), system_prompt: Schema.optional(Schema.String),
+  generation: Schema.optional(GenerationSettings), at
 })
 export const DeleteSession = Schema.TaggedStruct("DeleteSession", { session_id, at })
 export const PostUserMessage = Schema.TaggedStruct("PostUserMessage", {

@@ -4,7 +4,7 @@ import type { SessionCommandOf } from "./commands.ts"
 import { MessageNotFound, SessionAlreadyExists, type SessionError } from "./errors.ts"
 import { MessagesCopied, SessionCreated, SessionDeleted, SessionRenamed, SessionSettingsChanged, type SessionEvent } from "./events.ts"
 import { requireLive } from "./guards.ts"
-import type { MessageSnapshot } from "./message.ts"
+import { defaultGeneration, type GenerationSettings, type MessageSnapshot } from "./message.ts"
 import type { SessionState } from "./state.ts"
 
 type Decision = Either.Either<ReadonlyArray<SessionEvent>, SessionError>
@@ -34,9 +34,13 @@ export const forkSession = (command: SessionCommandOf<"ForkSession">, state: Ses
     }
     const { session_id, project_id, model, system_prompt, at } = command
     const forked_from = { session_id: command.source_session_id, version: command.source_version, message_id: last.id }
+    const generation = command.generation
     return [
       SessionCreated.make({ session_id, project_id, name, model, system_prompt, forked_from, at }),
-      MessagesCopied.make({ session_id, messages: command.messages.map((m) => settle(m, at)), at })
+      MessagesCopied.make({ session_id, messages: command.messages.map((m) => settle(m, at)), at }),
+      ...(generation === undefined || sameGeneration(generation, defaultGeneration)
+        ? []
+        : [SessionSettingsChanged.make({ session_id, generation, at })])
     ]
   })
 
@@ -49,6 +53,10 @@ export const renameSession = (command: SessionCommandOf<"RenameSession">, state:
     return [SessionRenamed.make({ session_id: command.session_id, name, by: command.by, at: command.at })]
   })
 
+const sameGeneration = (a: GenerationSettings, b: GenerationSettings) =>
+  a.temperature === b.temperature && a.top_p === b.top_p && a.max_tokens === b.max_tokens &&
+  JSON.stringify(a.extra) === JSON.stringify(b.extra)
+
 export const changeSettings = (command: SessionCommandOf<"ChangeSessionSettings">, state: SessionState): Decision =>
   Either.gen(function* () {
     yield* requireLive(state, command.session_id)
@@ -56,11 +64,15 @@ export const changeSettings = (command: SessionCommandOf<"ChangeSessionSettings"
     const prompt = command.system_prompt !== undefined && command.system_prompt !== state.system_prompt
       ? command.system_prompt
       : undefined
-    if (model === undefined && prompt === undefined) return []
+    const generation = command.generation !== undefined && !sameGeneration(command.generation, state.generation)
+      ? command.generation
+      : undefined
+    if (model === undefined && prompt === undefined && generation === undefined) return []
     return [SessionSettingsChanged.make({
       session_id: command.session_id,
       ...(model === undefined ? {} : { model }),
       ...(prompt === undefined ? {} : { system_prompt: prompt }),
+      ...(generation === undefined ? {} : { generation }),
       at: command.at
     })]
   })

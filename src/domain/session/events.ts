@@ -1,6 +1,6 @@
 import { Schema } from "effect"
 import { MessageId, ProjectId, SessionId, ToolCallId } from "../ids.ts"
-import { ErrorInfo, MessageSnapshot, Timings, Usage } from "./message.ts"
+import { ErrorInfo, GenerationSettings, MessageSnapshot, Timings, Usage } from "./message.ts"
 
 const at = Schema.String
 const session_id = SessionId
@@ -36,10 +36,12 @@ export const SessionRenamed = Schema.TaggedStruct("SessionRenamed", {
 })
 export type SessionRenamed = typeof SessionRenamed.Type
 
+/** `generation` replaces the sampling settings whole; events stored before it existed lack it. */
 export const SessionSettingsChanged = Schema.TaggedStruct("SessionSettingsChanged", {
   session_id,
   model: Schema.optional(Schema.NullOr(Schema.String)),
   system_prompt: Schema.optional(Schema.String),
+  generation: Schema.optional(GenerationSettings),
   at
 })
 export type SessionSettingsChanged = typeof SessionSettingsChanged.Type

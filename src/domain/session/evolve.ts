@@ -97,6 +97,7 @@ const applyEvent = (draft: Draft, event: SessionEvent): void => {
     case "SessionSettingsChanged":
       if (event.model !== undefined) draft.model = event.model
       draft.system_prompt = event.system_prompt ?? draft.system_prompt
+      draft.generation = event.generation ?? draft.generation
       return
     case "SessionDeleted":
       draft.deleted = true

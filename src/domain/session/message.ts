@@ -11,6 +11,19 @@ export type Usage = typeof Usage.Type
 export const ErrorInfo = Schema.Struct({ code: Schema.String, message: Schema.String })
 export type ErrorInfo = typeof ErrorInfo.Type
 
+/**
+ * A session's sampling settings, sent with every request (null: the server's default). `extra`
+ * holds more fields as the server names them (top_k, min_p, repeat_penalty...).
+ */
+export const GenerationSettings = Schema.Struct({
+  temperature: Schema.NullOr(Schema.Number),
+  top_p: Schema.NullOr(Schema.Number),
+  max_tokens: Schema.NullOr(Schema.Number),
+  extra: Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.Unknown }))
+})
+export type GenerationSettings = typeof GenerationSettings.Type
+export const defaultGeneration: GenerationSettings = { temperature: null, top_p: null, max_tokens: null, extra: null }
+
 export const Timings = Schema.Record({ key: Schema.String, value: Schema.Number })
 export type Timings = typeof Timings.Type
 

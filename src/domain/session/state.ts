@@ -1,7 +1,7 @@
 import { Schema } from "effect"
 import { MessageId, ProjectId, SessionId } from "../ids.ts"
 import { ForkedFrom } from "./events.ts"
-import { MessageSnapshot } from "./message.ts"
+import { defaultGeneration, GenerationSettings, MessageSnapshot } from "./message.ts"
 
 export const NameBy = Schema.Literal("user", "auto", "default")
 export type NameBy = typeof NameBy.Type
@@ -16,6 +16,7 @@ export const SessionState = Schema.Struct({
   name_by: NameBy,
   model: Schema.NullOr(Schema.String),
   system_prompt: Schema.String,
+  generation: GenerationSettings,
   forked_from: Schema.NullOr(ForkedFrom),
   /** Ordered; deleted messages are removed. */
   messages: Schema.Array(MessageSnapshot),
@@ -37,6 +38,7 @@ export const initialState: SessionState = {
   name_by: "default",
   model: null,
   system_prompt: "",
+  generation: defaultGeneration,
   forked_from: null,
   messages: [],
   open_message_id: null,

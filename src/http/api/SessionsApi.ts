@@ -4,10 +4,24 @@ import { MessageId } from "../../domain/index.ts"
 import { MessagePath, SessionPath } from "./params.ts"
 import { Cancelled, Posted, Session, SessionDetail, Started, Text, Versioned } from "./schemas.ts"
 
+/** Sampling settings: each null leaves it to the server; `extra` is a JSON object of more fields. */
+export const GenerationPatch = Schema.Struct({
+  temperature: Schema.NullOr(Schema.Number.pipe(Schema.between(0, 2, { message: () => "temperature must be a number from 0 to 2" }))),
+  top_p: Schema.NullOr(Schema.Number.pipe(
+    Schema.greaterThan(0, { message: () => "top_p must be above 0 and at most 1" }),
+    Schema.lessThanOrEqualTo(1, { message: () => "top_p must be above 0 and at most 1" })
+  )),
+  max_tokens: Schema.NullOr(Schema.Int.pipe(Schema.greaterThanOrEqualTo(1, { message: () => "max_tokens must be a whole number of at least 1" }))),
+  extra: Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.Unknown }).annotations({
+    message: () => "extra must be a JSON object of sampling fields, e.g. {\"top_k\": 40}"
+  }))
+})
+
 export const SessionPatch = Schema.Struct({
   name: Schema.optional(Text),
   model: Schema.optional(Schema.NullOr(Text)),
-  system_prompt: Schema.optional(Text)
+  system_prompt: Schema.optional(Text),
+  generation: Schema.optional(GenerationPatch)
 })
 export const NewMessage = Schema.Struct({ content: Text, client_request_id: Schema.optional(Text) })
 export const IdempotencyHeaders = Schema.Struct({ "idempotency-key": Schema.optional(Text) })

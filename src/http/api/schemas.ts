@@ -25,6 +25,12 @@ export const Session = Schema.Struct({
   name_by: Schema.String,
   model: Schema.NullOr(Schema.String),
   system_prompt: Schema.String,
+  generation: Schema.Struct({
+    temperature: Schema.NullOr(Schema.Number),
+    top_p: Schema.NullOr(Schema.Number),
+    max_tokens: Schema.NullOr(Schema.Number),
+    extra: Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.Unknown }))
+  }),
   forked_from: Schema.NullOr(Schema.Struct({ session_id: Schema.String, version: Schema.Number, message_id: Schema.String })),
   busy: Schema.Boolean,
   open_message_id: Schema.NullOr(Schema.String),

@@ -54,6 +54,7 @@ export const sessionView = (state: SessionState, version: number): Session => ({
   name_by: state.name_by,
   model: state.model,
   system_prompt: state.system_prompt,
+  generation: state.generation,
   forked_from: state.forked_from,
   busy: state.open_message_id !== null,
   open_message_id: state.open_message_id,

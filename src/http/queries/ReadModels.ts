@@ -18,7 +18,7 @@ const SessionRow = Schema.Struct({
 })
 const HitRow = Schema.Struct({ ...SearchHit.fields })
 
-const sessionColumns = `id::text, project_id::text, name, name_by, model, system_prompt, forked_from,
+const sessionColumns = `id::text, project_id::text, name, name_by, model, system_prompt, generation, forked_from,
   (open_message_id IS NOT NULL) AS busy, open_message_id::text, created_at, updated_at, version::int AS version`
 
 /** Lists and search straight from the read models (kept in step with the log in the append's transaction). */

@@ -31,7 +31,10 @@ const make = Effect.gen(function* () {
     Stream.mapEffect((stored) =>
       decode(stored.data).pipe(
         Effect.flatMap((event) => lifecycleFrames(read, event)),
-        Effect.orElseSucceed((): ReadonlyArray<Frame> => [])
+        // One event the feed cannot turn into frames must not stop the feed for every socket.
+        Effect.catchAllCause((cause) =>
+          Effect.as(Effect.logWarning(`user feed: no frames for ${stored.type} ${stored.stream_id}@${stored.stream_version}`, cause), [] as ReadonlyArray<Frame>)
+        )
       )
     ),
     Stream.runForEach((frames) => PubSub.publishAll(hub, frames)),

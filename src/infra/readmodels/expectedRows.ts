@@ -16,6 +16,7 @@ export const expectedSessionRow = (s: SessionState) => ({
   name_by: s.name_by,
   model: s.model,
   system_prompt: s.system_prompt,
+  generation: s.generation,
   open_message_id: s.open_message_id,
   deleted: s.deleted
 })

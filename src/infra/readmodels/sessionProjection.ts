@@ -61,7 +61,8 @@ const eventRows = (sql: SqlClient.SqlClient, streamId: string, event: SessionEve
     case "SessionSettingsChanged":
       return sql`UPDATE sessions SET
           model = CASE WHEN ${event.model !== undefined} THEN ${event.model ?? null} ELSE model END,
-          system_prompt = coalesce(${event.system_prompt ?? null}, system_prompt)
+          system_prompt = coalesce(${event.system_prompt ?? null}, system_prompt),
+          generation = coalesce(${event.generation === undefined ? null : json(event.generation)}::jsonb, generation)
         WHERE id = ${event.session_id}`
     case "SessionDeleted":
       return Effect.zip(

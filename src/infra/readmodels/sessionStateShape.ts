@@ -18,6 +18,7 @@ export const isSessionStateShape = (u: unknown): u is SessionState =>
   (u.name_by === "user" || u.name_by === "auto" || u.name_by === "default") &&
   isStringOrNull(u.model) &&
   typeof u.system_prompt === "string" &&
+  isGeneration(u.generation) &&
   (u.forked_from === null || isForkedFrom(u.forked_from)) &&
   Array.isArray(u.messages) && u.messages.every(isMessage) &&
   isStringOrNull(u.open_message_id) &&
@@ -25,7 +26,7 @@ export const isSessionStateShape = (u: unknown): u is SessionState =>
   isStringOrNull(u.updated_at) &&
   isNumber(u.version)
 
-const STATE_KEYS = 14
+const STATE_KEYS = 15
 const MESSAGE_KEYS = 17
 
 type Fields = Record<string, unknown>
@@ -36,6 +37,10 @@ const isRecord = (u: unknown, keys: number): u is Fields =>
 const isNumber = (u: unknown): u is number => typeof u === "number" && Number.isFinite(u)
 const isStringOrNull = (u: unknown) => u === null || typeof u === "string"
 const isNumberOrNull = (u: unknown) => u === null || isNumber(u)
+
+const isGeneration = (u: unknown) =>
+  isRecord(u, 4) && isNumberOrNull(u.temperature) && isNumberOrNull(u.top_p) && isNumberOrNull(u.max_tokens) &&
+  (u.extra === null || (typeof u.extra === "object" && !Array.isArray(u.extra)))
 
 const isForkedFrom = (u: unknown) =>
   isRecord(u, 3) && typeof u.session_id === "string" && isNumber(u.version) && typeof u.message_id === "string"

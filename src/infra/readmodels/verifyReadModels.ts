@@ -67,7 +67,7 @@ export const verifyReadModels = Effect.gen(function* () {
   for (const streamId of yield* store.streamIds("session-")) {
     const id = Schema.decodeUnknownSync(SessionId)(streamId.slice("session-".length))
     const { state } = yield* sessions.replayAt(id, Number.MAX_SAFE_INTEGER)
-    const rows = yield* sql`SELECT id::text, project_id::text, name, name_by, model, system_prompt,
+    const rows = yield* sql`SELECT id::text, project_id::text, name, name_by, model, system_prompt, generation,
       open_message_id::text, deleted FROM sessions WHERE id = ${id}`
     const expected = expectedSessionRow(state)
     if (rows.length === 0) problems.push(`${streamId}: no row in sessions`)
