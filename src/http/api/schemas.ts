@@ -60,6 +60,8 @@ export const Message = Schema.Struct({
   tool_calls: Schema.Array(ToolCall),
   tool_results: Schema.Array(ToolResult),
   status: MessageStatus,
+  /** Why the model stopped ("stop", "length", "tool_calls"…); null until it has. */
+  finish_reason: Schema.NullOr(Schema.String),
   error: Schema.NullOr(ErrorInfo),
   tokens_used: Schema.NullOr(Schema.Number),
   ctx_used: Schema.NullOr(Schema.Number),

@@ -24,6 +24,7 @@ export const messageView = (sessionId: string, m: MessageSnapshot, liveText?: { 
   tool_calls: m.tool_calls,
   tool_results: m.tool_results,
   status: m.status,
+  finish_reason: m.finish_reason,
   error: m.error,
   tokens_used: tokensUsed(m),
   ctx_used: m.ctx_used,

@@ -61,6 +61,8 @@ export const SessionFrame = tagged("type", {
     reason: optional(string),
     at: optional(string)
   }),
+  /** The last answer goes on: its text continues from its current length in the same message. */
+  message_continued: struct({ type: literal("message_continued"), ...v, message_id: string, at: optional(string) }),
   messages_deleted: struct({ type: literal("messages_deleted"), ...v, message_ids: array(string) }),
   session_renamed: struct({ type: literal("session_renamed"), ...v, name: string, by: optional(string) }),
   session_updated: struct({

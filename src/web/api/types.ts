@@ -1,5 +1,5 @@
 import {
-  array, boolean, type Decoder, literal, map, nullable, number, numberMap, optional, string, struct, type TypeOf,
+  array, boolean, type Decoder, literal, map, nullable, number, numberMap, optional, record, string, struct, tagged, type TypeOf,
   unknown, withDefault
 } from "../lib/decode.ts"
 
@@ -15,12 +15,24 @@ export const Project = struct({
 })
 export type Project = TypeOf<typeof Project>
 
+/** Per-session sampling settings; null leaves a setting to the LLM server. */
+export const Generation = struct({
+  temperature: withDefault(nullable(number), null),
+  top_p: withDefault(nullable(number), null),
+  max_tokens: withDefault(nullable(number), null),
+  extra: withDefault(nullable(record(unknown)), null)
+})
+export type Generation = TypeOf<typeof Generation>
+
+export const noGeneration: Generation = { temperature: null, top_p: null, max_tokens: null, extra: null }
+
 export const SessionSummary = struct({
   id: string,
   project_id: string,
   name: string,
   model: withDefault(string, ""),
   system_prompt: withDefault(string, ""),
+  generation: withDefault(Generation, noGeneration),
   created_at: optional(string),
   updated_at: optional(string),
   busy: withDefault(boolean, false)
@@ -63,6 +75,21 @@ export type Usage = TypeOf<typeof Usage>
 export const MessageStatus = literal("streaming", "complete", "failed", "cancelled", "interrupted")
 export type MessageStatus = TypeOf<typeof MessageStatus>
 
+/** One step of a message, in the order it happened. */
+export const MessagePart = tagged("type", {
+  text: struct({ type: literal("text"), text: withDefault(string, "") }),
+  reasoning: struct({ type: literal("reasoning"), text: withDefault(string, "") }),
+  tool_call: struct({ type: literal("tool_call"), tool_call_id: string, name: string, args: withDefault(string, "") }),
+  tool_result: struct({
+    type: literal("tool_result"),
+    tool_call_id: string,
+    output: withDefault(string, ""),
+    truncated: withDefault(boolean, false),
+    error: optional(string)
+  })
+})
+export type MessagePart = TypeOf<typeof MessagePart>
+
 export const Message = struct({
   id: string,
   role: literal("user", "assistant"),
@@ -71,6 +98,10 @@ export const Message = struct({
   tool_calls: withDefault(array(ToolCall), []),
   tool_results: withDefault(array(ToolResult), []),
   status: withDefault(MessageStatus, "complete"),
+  /** Why the model stopped ("stop", "length", "tool_calls"…), once it has. */
+  finish_reason: optional(string),
+  /** The message in the order it happened; empty from a server that predates parts. */
+  parts: withDefault(array(MessagePart), []),
   error: optional(ErrorInfo),
   /** Why an interrupted message stopped, when the server says. */
   reason: optional(string),

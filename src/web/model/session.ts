@@ -1,5 +1,5 @@
 import type { SessionFrame } from "../api/frames.ts"
-import type { ErrorInfo, Message, MessageStatus, SessionDetail, ToolResult, Usage } from "../api/types.ts"
+import type { ErrorInfo, Generation, Message, MessageStatus, SessionDetail, ToolResult, Usage } from "../api/types.ts"
 
 /**
  * The conversation as the browser holds it, and how frames change it. Pure (no DOM): the socket
@@ -14,13 +14,24 @@ export interface ToolView {
   result: ToolResult | null
 }
 
+/**
+ * A stretch of the message in the order it happened. A text or reasoning stretch starts at `start`
+ * (UTF-16) in the message's whole text or reasoning; a tool card holds its call and, once known, its result.
+ */
+export type PartView =
+  | { readonly kind: "text" | "reasoning"; readonly start: number; text: string }
+  | { readonly kind: "tool"; readonly tool: ToolView }
+
 export interface MessageView {
   readonly id: string
   readonly role: "user" | "assistant"
+  /** The whole text and reasoning (what deltas' offsets point into); `parts` shows them in order. */
   content: string
   reasoning: string
   tools: Array<ToolView>
+  parts: Array<PartView>
   status: MessageStatus
+  finishReason: string | null
   error: ErrorInfo | null
   reason: string | null
   model: string | null
@@ -39,6 +50,7 @@ export interface ConversationView {
   name: string
   model: string
   systemPrompt: string
+  generation: Generation
   version: number
   messages: Array<MessageView>
 }
@@ -51,15 +63,62 @@ export type Change =
   /** A delta beyond what we hold: the client must resync (reconnect from its version/offset). */
   | { readonly kind: "gap" }
 
-export const fromMessage = (m: Message): MessageView => {
+/** Appends `text` to the parts: it extends the last stretch of its kind, or starts one at `start`. */
+const extendParts = (parts: Array<PartView>, kind: "text" | "reasoning", start: number, text: string): void => {
+  if (text === "") return
+  const last = parts.at(-1)
+  if (last !== undefined && last.kind === kind) last.text += text
+  else parts.push({ kind, start, text })
+}
+
+/** The parts a message arrived with; a message without any (an older server) reads reasoning, tools, then text. */
+const partsOf = (m: Message): { parts: Array<PartView>; tools: Array<ToolView> } => {
   const results = new Map(m.tool_results.map((r) => [r.tool_call_id, r]))
+  const parts: Array<PartView> = []
+  const tools: Array<ToolView> = []
+  const addTool = (id: string, name: string, args: string) => {
+    const tool: ToolView = { id, name, args, result: results.get(id) ?? null }
+    tools.push(tool)
+    parts.push({ kind: "tool", tool })
+  }
+  if (m.parts.length === 0) {
+    extendParts(parts, "reasoning", 0, m.reasoning)
+    for (const c of m.tool_calls) addTool(c.id, c.name, c.args)
+    extendParts(parts, "text", 0, m.content)
+    return { parts, tools }
+  }
+  const length = { text: 0, reasoning: 0 }
+  for (const p of m.parts) {
+    switch (p.type) {
+      case "text":
+      case "reasoning":
+        extendParts(parts, p.type, length[p.type], p.text)
+        length[p.type] += p.text.length
+        break
+      case "tool_call":
+        if (!tools.some((t) => t.id === p.tool_call_id)) addTool(p.tool_call_id, p.name, p.args)
+        break
+      case "tool_result": {
+        const t = tools.find((x) => x.id === p.tool_call_id)
+        if (t !== undefined) t.result = { tool_call_id: p.tool_call_id, output: p.output, truncated: p.truncated, error: p.error }
+        break
+      }
+    }
+  }
+  return { parts, tools }
+}
+
+export const fromMessage = (m: Message): MessageView => {
+  const { parts, tools } = partsOf(m)
   return {
     id: m.id,
     role: m.role,
     content: m.content,
     reasoning: m.reasoning,
-    tools: m.tool_calls.map((c) => ({ id: c.id, name: c.name, args: c.args, result: results.get(c.id) ?? null })),
+    tools,
+    parts,
     status: m.status,
+    finishReason: m.finish_reason ?? null,
     error: m.error ?? null,
     reason: m.reason ?? null,
     model: m.model ?? null,
@@ -79,6 +138,7 @@ export const fromDetail = (d: SessionDetail): ConversationView => ({
   name: d.session.name,
   model: d.session.model,
   systemPrompt: d.session.system_prompt,
+  generation: d.session.generation,
   version: d.version,
   messages: d.messages.map(fromMessage)
 })
@@ -106,7 +166,9 @@ const emptyAssistant = (id: string, model: string | null, at: string | null): Me
   content: "",
   reasoning: "",
   tools: [],
+  parts: [],
   status: "streaming",
+  finishReason: null,
   error: null,
   reason: null,
   model,
@@ -126,6 +188,25 @@ export const placeText = (current: string, offset: number, content: string): str
   const end = offset + content.length
   if (end <= current.length) return current
   return current + content.slice(current.length - offset)
+}
+
+/**
+ * Whether the server will continue `m` (POST …/continue): the last message, an answer stopped short
+ * (interrupted, cancelled, failed after some text, or cut at the length limit).
+ */
+export const continuable = (c: ConversationView, m: MessageView): boolean => {
+  if (m.role !== "assistant" || c.messages.at(-1)?.id !== m.id) return false
+  switch (m.status) {
+    case "interrupted":
+    case "cancelled":
+      return true
+    case "failed":
+      return m.content !== ""
+    case "complete":
+      return m.finishReason === "length"
+    case "streaming":
+      return false
+  }
 }
 
 const find = (c: ConversationView, id: string | undefined): MessageView | undefined =>
@@ -186,13 +267,17 @@ export const apply = (c: ConversationView, f: SessionFrame): Change => {
       const next = placeText(m[field], f.offset, f.content)
       if (next === null) return { kind: "gap" }
       if (next === m[field]) return { kind: "none" }
+      const kind = f.type === "delta" ? "text" : "reasoning"
+      extendParts(m.parts, kind, m[field].length, next.slice(m[field].length))
       m[field] = next
       return { kind: "message", id: m.id }
     }
     case "message_started": {
       if (c.messages.some((m) => m.id === f.message_id)) return { kind: "none" }
       if (f.role === "user") {
-        c.messages.push({ ...emptyAssistant(f.message_id, null, f.at ?? null), role: "user", content: f.content, status: "complete" })
+        const user: MessageView = { ...emptyAssistant(f.message_id, null, f.at ?? null), role: "user", content: f.content, status: "complete" }
+        extendParts(user.parts, "text", 0, f.content)
+        c.messages.push(user)
       } else {
         c.messages.push(emptyAssistant(f.message_id, f.model ?? (c.model || null), f.at ?? new Date().toISOString()))
       }
@@ -201,7 +286,10 @@ export const apply = (c: ConversationView, f: SessionFrame): Change => {
     case "tool_call": {
       const m = find(c, f.message_id)
       if (m === undefined) return { kind: "none" }
-      if (!m.tools.some((t) => t.id === f.tool_call_id)) m.tools.push({ id: f.tool_call_id, name: f.name, args: f.args, result: null })
+      if (m.tools.some((t) => t.id === f.tool_call_id)) return { kind: "none" }
+      const tool: ToolView = { id: f.tool_call_id, name: f.name, args: f.args, result: null }
+      m.tools.push(tool)
+      m.parts.push({ kind: "tool", tool })
       return { kind: "message", id: m.id }
     }
     case "tool_result": {
@@ -213,6 +301,7 @@ export const apply = (c: ConversationView, f: SessionFrame): Change => {
     }
     case "message_complete":
       return end(c, f.message_id, "complete", f.at, (m) => {
+        m.finishReason = f.finish_reason ?? null
         m.usage = f.usage ?? m.usage
         m.tokens = f.usage ? tokensUsed(f.usage) : m.tokens
         m.ctxUsed = f.ctx?.used ?? f.ctx_used ?? m.ctxUsed
@@ -230,6 +319,16 @@ export const apply = (c: ConversationView, f: SessionFrame): Change => {
       return end(c, f.message_id, "interrupted", f.at, (m) => {
         m.reason = f.reason ?? null
       })
+    case "message_continued": {
+      const m = c.messages.find((x) => x.id === f.message_id)
+      if (m === undefined) return { kind: "none" }
+      m.status = "streaming"
+      m.error = null
+      m.reason = null
+      m.finishReason = null
+      m.finishedAt = null
+      return { kind: "message", id: m.id }
+    }
     case "messages_deleted": {
       const gone = new Set(f.message_ids)
       c.messages = c.messages.filter((m) => !gone.has(m.id))

@@ -1,4 +1,5 @@
 import { SessionFrame } from "../../../src/web/api/frames.ts"
+import { noGeneration } from "../../../src/web/api/types.ts"
 import { decode } from "../../../src/web/lib/decode.ts"
 import { apply, type ConversationView, resumePoint } from "../../../src/web/model/session.ts"
 import { open, type Opened } from "./wsClient.ts"
@@ -8,7 +9,7 @@ import { open, type Opened } from "./wsClient.ts"
  * and `resumePoint`), reconnecting from its resume point. `gaps` counts deltas it could not place.
  */
 export const makeModelClient = (wsUrl: string, sessionId: string) => {
-  const conversation: ConversationView = { sessionId, name: "", model: "", systemPrompt: "", version: 0, messages: [] }
+  const conversation: ConversationView = { sessionId, name: "", model: "", systemPrompt: "", generation: noGeneration, version: 0, messages: [] }
   const state = { gaps: 0, snapshots: 0, frames: 0 }
   const feed = (raw: unknown) => {
     state.frames++

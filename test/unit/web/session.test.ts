@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest"
 import { SessionFrame } from "../../../src/web/api/frames.ts"
+import { noGeneration } from "../../../src/web/api/types.ts"
 import { decode } from "../../../src/web/lib/decode.ts"
 import { apply, type ConversationView, placeText, resumePoint } from "../../../src/web/model/session.ts"
 
@@ -9,7 +10,9 @@ const frame = (u: unknown): SessionFrame => {
   return r.value
 }
 
-const empty = (): ConversationView => ({ sessionId: "s", name: "n", model: "", systemPrompt: "", version: 0, messages: [] })
+const empty = (): ConversationView => ({
+  sessionId: "s", name: "n", model: "", systemPrompt: "", generation: noGeneration, version: 0, messages: []
+})
 
 describe("web: placing streamed text", () => {
   it("appends, drops duplicates and overlaps, and reports gaps", () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest"
 import { SessionFrame } from "../../../src/web/api/frames.ts"
 import { decode } from "../../../src/web/lib/decode.ts"
 import { apply, type ConversationView, fromMessage, resumePoint } from "../../../src/web/model/session.ts"
-import { Message } from "../../../src/web/api/types.ts"
+import { Message, noGeneration } from "../../../src/web/api/types.ts"
 
 const frame = (u: unknown): SessionFrame => {
   const r = decode(SessionFrame, u)
@@ -29,7 +29,7 @@ const messageOf = (u: unknown) => {
 describe("web: the snapshot frame", () => {
   it("replaces what the client held, then the tail applies on top of it", () => {
     const c: ConversationView = {
-      sessionId: "s", name: "old", model: "", systemPrompt: "", version: 3,
+      sessionId: "s", name: "old", model: "", systemPrompt: "", generation: noGeneration, version: 3,
       messages: [fromMessage(messageOf(message("gone", "user", "stale", "complete")))]
     }
     const change = apply(c, frame({
