@@ -319,7 +319,7 @@ describe("browser client (real Chromium, real app, fake LLM)", () => {
     await page.click("#system-btn")
     await page.fill("#system-text", "You are terse.")
     await page.click("#system-save")
-    await page.locator(".toast", { hasText: "System prompt saved" }).waitFor()
+    await page.locator(".toast", { hasText: "Settings saved" }).waitFor()
     await page.reload()
     await page.locator("article.msg-user").first().waitFor()
     expect(await page.inputValue("#model")).toBe("fake-model")

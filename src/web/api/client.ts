@@ -37,6 +37,14 @@ const call = async <T>(method: string, path: string, decoder: Decoder<T>, body?:
 }
 
 const ignore: Decoder<unknown> = unknown
+
+/** Sampling settings as sent: `extra` goes as typed, so the server's 400 can name it when it is not an object. */
+export interface GenerationPatch {
+  readonly temperature: number | null
+  readonly top_p: number | null
+  readonly max_tokens: number | null
+  readonly extra: unknown
+}
 const enc = encodeURIComponent
 
 export const api = {
@@ -48,7 +56,7 @@ export const api = {
   createSession: (projectId: string, body: { model?: string }) =>
     call("POST", `/api/projects/${enc(projectId)}/sessions`, SessionSummary, body),
   session: (id: string) => call("GET", `/api/sessions/${enc(id)}`, SessionDetail),
-  patchSession: (id: string, body: { name?: string; model?: string | null; system_prompt?: string }) =>
+  patchSession: (id: string, body: { name?: string; model?: string | null; system_prompt?: string; generation?: GenerationPatch }) =>
     call("PATCH", `/api/sessions/${enc(id)}`, ignore, body),
   deleteSession: (id: string) => call("DELETE", `/api/sessions/${enc(id)}`, ignore),
   post: (id: string, content: string, requestId: string) =>
@@ -58,6 +66,8 @@ export const api = {
   cancel: (id: string) => call("POST", `/api/sessions/${enc(id)}/cancel`, ignore, {}),
   regenerate: (id: string, messageId: string) =>
     call("POST", `/api/sessions/${enc(id)}/messages/${enc(messageId)}/regenerate`, ignore, {}),
+  continueMessage: (id: string, messageId: string) =>
+    call("POST", `/api/sessions/${enc(id)}/messages/${enc(messageId)}/continue`, ignore, {}),
   edit: (id: string, messageId: string, content: string) =>
     call("POST", `/api/sessions/${enc(id)}/messages/${enc(messageId)}/edit`, ignore, { content }),
   deleteFrom: (id: string, messageId: string) => call("DELETE", `/api/sessions/${enc(id)}/messages/${enc(messageId)}`, ignore),

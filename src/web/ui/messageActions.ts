@@ -34,6 +34,9 @@ export const messageAction = async (action: ServerAction, m: MessageView): Promi
     case "regenerate":
       await api.regenerate(id, m.id).catch(failed("Could not regenerate"))
       return
+    case "continue":
+      await api.continueMessage(id, m.id).catch(failed("Could not continue"))
+      return
     case "delete":
       if (!confirm("Delete this message and everything after it? (The audit log keeps them.)")) return
       await api.deleteFrom(id, m.id).catch(failed("Could not delete"))

@@ -1,5 +1,5 @@
 import { h, replaceChildren } from "../lib/dom.ts"
-import type { ConversationView, MessageView } from "../model/session.ts"
+import { continuable, type ConversationView, type MessageView } from "../model/session.ts"
 import { current } from "../state/current.ts"
 import { projects } from "../state/directory.ts"
 import { messageAction, resendEdited } from "./messageActions.ts"
@@ -14,7 +14,8 @@ const callbacks: MessageCallbacks = {
     if (action !== "edit") void messageAction(action, m)
     else if (current.sessionId !== null) nodes.get(m.id)?.startEdit()
   },
-  onEditSubmit: resendEdited
+  onEditSubmit: resendEdited,
+  canContinue: (m) => current.conversation !== null && continuable(current.conversation, m)
 }
 
 /** Drops the nodes of the session being left (their elements go with the next render). */

@@ -1,13 +1,15 @@
 import { h, replaceChildren } from "../lib/dom.ts"
-import type { MessageView } from "../model/session.ts"
+import type { MessageView, PartView } from "../model/session.ts"
 import { renderMarkdown } from "./markdown.ts"
 import { messageStats } from "./messageStats.ts"
 import { toolCard } from "./toolCard.ts"
 
-export type MessageAction = "copy" | "regenerate" | "edit" | "delete" | "fork"
+export type MessageAction = "copy" | "regenerate" | "continue" | "edit" | "delete" | "fork"
 
 export interface MessageCallbacks {
   readonly onAction: (action: MessageAction, m: MessageView) => void
+  /** Whether the server would continue this answer now (the last one, stopped short). */
+  readonly canContinue: (m: MessageView) => boolean
   readonly onEditSubmit: (m: MessageView, content: string) => void
 }
 
@@ -24,20 +26,32 @@ const appendCaret = (root: HTMLElement): void => {
   target.append(h("span.caret", { "aria-hidden": "true" }))
 }
 
-/** One message on screen; keeps its tool cards and reasoning panel (and their open state) across updates. */
+type PartNode =
+  | { readonly kind: "text"; readonly id: string; readonly el: HTMLElement; part: PartView; rendered: string | null }
+  | { readonly kind: "reasoning"; readonly id: string; readonly el: HTMLDetailsElement; part: PartView }
+  | { readonly kind: "tool"; readonly id: string; el: HTMLDetailsElement; part: PartView; key: string }
+
+/** What identifies a part across updates (a snapshot brings new objects for the same parts). */
+const partId = (p: PartView): string => (p.kind === "tool" ? `tool:${p.tool.id}` : `${p.kind}:${p.start}`)
+
+/**
+ * One message on screen. An answer shows its parts in the order they happened (reasoning, text,
+ * tool cards, text…); each part keeps its element, so tool cards and reasoning panels keep their
+ * open state across updates.
+ */
 export class MessageNode {
   readonly el: HTMLElement
   private readonly head: HTMLElement
-  private readonly reasoning: HTMLDetailsElement
-  private readonly reasoningSummary: HTMLElement
-  private readonly reasoningBody: HTMLElement
-  private readonly tools: HTMLElement
-  private readonly toolNodes = new Map<string, { el: HTMLDetailsElement; key: string }>()
+  /** A user's text; an answer's parts go in `body`. */
   private readonly bubble: HTMLElement
+  private readonly body: HTMLElement
+  private partNodes: Array<PartNode> = []
+  private readonly placeholder: HTMLElement
+  private placeholderKey = ""
   private readonly status: HTMLElement
   private readonly foot: HTMLElement
   private readonly actions: HTMLElement
-  private renderedText: string | null = null
+  private renderedUser: string | null = null
   private renderTimer: ReturnType<typeof setTimeout> | undefined
   private lastRender = 0
   private editing = false
@@ -46,15 +60,20 @@ export class MessageNode {
   constructor(m: MessageView, private readonly cb: MessageCallbacks | null) {
     this.m = m
     this.head = h("div.msg-head")
-    this.reasoningSummary = h("summary")
-    this.reasoningBody = h("div.reasoning-body")
-    this.reasoning = h("details.reasoning", null, this.reasoningSummary, this.reasoningBody)
-    this.tools = h("div.tools")
-    this.bubble = h(m.role === "user" ? "div.bubble" : "div.bubble.md")
+    this.bubble = h("div.bubble")
+    this.body = h("div.parts")
+    this.placeholder = h("div.bubble.md.placeholder")
     this.status = h("div.status")
     this.foot = h("div.msg-foot")
     this.actions = h("div.msg-actions")
-    this.el = h(`article.msg.msg-${m.role}`, { "data-id": m.id, "data-status": m.status }, this.head, this.reasoning, this.tools, this.bubble, this.status, this.foot)
+    this.el = h(
+      `article.msg.msg-${m.role}`,
+      { "data-id": m.id, "data-status": m.status },
+      this.head,
+      m.role === "user" ? this.bubble : this.body,
+      this.status,
+      this.foot
+    )
     this.update(m)
   }
 
@@ -67,8 +86,7 @@ export class MessageNode {
     this.m = m
     this.el.dataset.status = m.status
     this.renderHead()
-    this.renderReasoning()
-    this.renderTools()
+    if (m.role === "assistant") this.renderParts()
     this.renderStatus()
     this.renderFoot()
     if (m.status === "streaming") this.scheduleText()
@@ -85,27 +103,71 @@ export class MessageNode {
     replaceChildren(this.head, h("span.who", null, who), m.status === "streaming" ? h("span.badge.run", null, "streaming") : null)
   }
 
-  private renderReasoning(): void {
-    const r = this.m.reasoning
-    this.reasoning.hidden = r.length === 0
-    if (r.length === 0) return
-    const thinking = this.m.status === "streaming" && this.m.content.length === 0
-    this.reasoningSummary.textContent = thinking ? `Reasoning… (${r.length} chars)` : `Reasoning (${r.length} chars)`
-    if (this.reasoningBody.textContent !== r) this.reasoningBody.textContent = r
+  /** Keeps one element per part, in order; text stretches are filled by the throttled renderText. */
+  private renderParts(): void {
+    const parts = this.m.parts
+    const streaming = this.m.status === "streaming"
+    let same = 0
+    while (same < this.partNodes.length && same < parts.length && this.partNodes[same].id === partId(parts[same])) same++
+    for (const gone of this.partNodes.splice(same)) gone.el.remove()
+    parts.forEach((part, i) => {
+      const known = this.partNodes[i]
+      if (known === undefined) {
+        const node = this.newPart(part)
+        this.partNodes.push(node)
+        this.body.insertBefore(node.el, this.placeholder.isConnected ? this.placeholder : null)
+      } else known.part = part
+      const node = this.partNodes[i]
+      if (node.kind === "reasoning" && part.kind === "reasoning") this.fillReasoning(node.el, part.text, streaming && i === parts.length - 1)
+      if (node.kind === "tool" && part.kind === "tool") {
+        const key = JSON.stringify([part.tool.name, part.tool.args, part.tool.result, streaming])
+        if (key !== node.key) {
+          const el = toolCard(part.tool, streaming, node.el.open)
+          node.el.replaceWith(el)
+          node.el = el
+          node.key = key
+        }
+      }
+    })
+    this.renderPlaceholder()
   }
 
-  private renderTools(): void {
-    const m = this.m
-    this.tools.hidden = m.tools.length === 0
-    for (const t of m.tools) {
-      const key = JSON.stringify([t.name, t.args, t.result])
-      const known = this.toolNodes.get(t.id)
-      if (known && known.key === key) continue
-      const el = toolCard(t, this.m.status === "streaming", known?.el.open ?? false)
-      if (known) known.el.replaceWith(el)
-      else this.tools.append(el)
-      this.toolNodes.set(t.id, { el, key })
+  private newPart(part: PartView): PartNode {
+    const id = partId(part)
+    switch (part.kind) {
+      case "text":
+        return { kind: "text", id, el: h("div.bubble.md"), part, rendered: null }
+      case "reasoning":
+        return { kind: "reasoning", id, el: h("details.reasoning", null, h("summary"), h("div.reasoning-body")), part }
+      case "tool":
+        return { kind: "tool", id, el: toolCard(part.tool, this.m.status === "streaming", false), part, key: "" }
     }
+  }
+
+  private fillReasoning(el: HTMLDetailsElement, text: string, thinking: boolean): void {
+    const summary = el.firstElementChild
+    const body = el.lastElementChild
+    const label = thinking ? `Reasoning… (${text.length} chars)` : `Reasoning (${text.length} chars)`
+    if (summary !== null && summary.textContent !== label) summary.textContent = label
+    if (body !== null && body.textContent !== text) body.textContent = text
+  }
+
+  /** While an answer waits for its first word or tool call: "Waiting for the model" (or "Thinking" once it reasons). */
+  private renderPlaceholder(): void {
+    const m = this.m
+    const waiting = m.status === "streaming" && !m.parts.some((p) => p.kind !== "reasoning")
+    if (!waiting) {
+      this.placeholder.remove()
+      this.placeholderKey = ""
+      return
+    }
+    const key = m.reasoning ? "Thinking" : "Waiting for the model"
+    // Rebuilt only when its words change, so a status the LLM badge wrote into it stays.
+    if (key !== this.placeholderKey) {
+      this.placeholderKey = key
+      replaceChildren(this.placeholder, h("span.thinking", null, key))
+    }
+    if (this.placeholder.parentElement !== this.body || this.body.lastElementChild !== this.placeholder) this.body.append(this.placeholder)
   }
 
   private renderStatus(): void {
@@ -117,9 +179,11 @@ export class MessageNode {
           ? "Stopped by you."
           : m.status === "interrupted"
             ? `Interrupted${m.reason ? `: ${m.reason}` : m.error?.message ? `: ${m.error.message}` : " (the server stopped mid-answer)."}`
-            : ""
+            : m.status === "complete" && m.finishReason === "length"
+              ? "Cut at the length limit."
+              : ""
     this.status.hidden = text === ""
-    this.status.className = `status status-${m.status}`
+    this.status.className = `status status-${m.status}${m.finishReason === "length" ? " status-length" : ""}`
     this.status.textContent = text
   }
 
@@ -140,11 +204,12 @@ export class MessageNode {
     return m.role === "user"
       ? [b("edit", "Edit", "Edit and resend"), b("fork", "Fork", "New session with the history up to here"), b("delete", "Delete", "Delete this message and all after it")]
       : [
+          cb.canContinue(m) ? b("continue", "Continue", "Go on writing this answer where it stopped") : null,
           b("copy", "Copy", "Copy the answer as Markdown"),
           b("regenerate", "Regenerate", "Answer again"),
           b("fork", "Fork", "New session with the history up to here"),
           b("delete", "Delete", "Delete this message and all after it")
-        ]
+        ].filter((x) => x !== null)
   }
 
   private scheduleText(): void {
@@ -156,28 +221,28 @@ export class MessageNode {
     }, wait)
   }
 
+  /** Renders the Markdown of every text stretch that changed; the caret goes at the end of a streaming answer's last one. */
   private renderText(): void {
     clearTimeout(this.renderTimer)
     this.renderTimer = undefined
     if (this.editing) return
     const m = this.m
-    const streaming = m.status === "streaming"
-    const key = `${streaming ? "s" : "d"}:${m.content}`
-    if (this.renderedText === key) return
-    this.renderedText = key
     this.lastRender = performance.now()
     if (m.role === "user") {
-      this.bubble.textContent = m.content
+      if (this.renderedUser !== m.content) this.bubble.textContent = this.renderedUser = m.content
       return
     }
-    const empty = m.content.length === 0
-    if (empty && streaming && m.tools.length === 0) {
-      replaceChildren(this.bubble, h("span.thinking", null, m.reasoning ? "Thinking" : "Waiting for the model"))
-      return
-    }
-    replaceChildren(this.bubble, renderMarkdown(m.content))
-    if (streaming) appendCaret(this.bubble)
-    this.bubble.hidden = empty && !streaming
+    const streaming = m.status === "streaming"
+    const last = this.partNodes.length - 1
+    this.partNodes.forEach((node, i) => {
+      if (node.kind !== "text" || node.part.kind !== "text") return
+      const caret = streaming && i === last
+      const key = `${caret ? "s" : "d"}:${node.part.text}`
+      if (node.rendered === key) return
+      node.rendered = key
+      replaceChildren(node.el, renderMarkdown(node.part.text))
+      if (caret) appendCaret(node.el)
+    })
   }
 
   /** Swaps the bubble for an editor; Enter saves and resends, Esc cancels. */
@@ -189,7 +254,7 @@ export class MessageNode {
     area.value = this.m.content
     const finish = () => {
       this.editing = false
-      this.renderedText = null
+      this.renderedUser = null
       box.replaceWith(this.bubble)
       this.renderText()
     }

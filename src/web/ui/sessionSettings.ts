@@ -1,14 +1,27 @@
-import { api } from "../api/client.ts"
-import type { Model } from "../api/types.ts"
+import { api, type GenerationPatch, RequestError } from "../api/client.ts"
+import { Generation, type Model } from "../api/types.ts"
+import { decode } from "../lib/decode.ts"
 import { byId, h, replaceChildren } from "../lib/dom.ts"
 import { current } from "../state/current.ts"
-import { failed, toast } from "./toast.ts"
+import { errorMessage, failed, toast } from "./toast.ts"
 
-/** The open session's model picker and system prompt dialog. */
+/** The open session's model picker and its settings dialog (system prompt and sampling). */
 const modelSelect = byId("model", HTMLSelectElement)
 const systemButton = byId("system-btn", HTMLButtonElement)
 const systemDialog = byId("system-dialog", HTMLDialogElement)
+const systemForm = byId("system-form", HTMLFormElement)
 const systemText = byId("system-text", HTMLTextAreaElement)
+const systemError = byId("system-error", HTMLElement)
+
+/** Each sampling field: its input, where its error shows, and the name the server's 400 uses for it. */
+const numberFields = [
+  { key: "temperature", input: byId("gen-temperature", HTMLInputElement), error: byId("gen-temperature-error", HTMLElement) },
+  { key: "top_p", input: byId("gen-top-p", HTMLInputElement), error: byId("gen-top-p-error", HTMLElement) },
+  { key: "max_tokens", input: byId("gen-max-tokens", HTMLInputElement), error: byId("gen-max-tokens-error", HTMLElement) }
+] as const
+const extraText = byId("gen-extra", HTMLTextAreaElement)
+const extraError = byId("gen-extra-error", HTMLElement)
+const fieldErrors = [...numberFields.map((f) => ({ key: f.key, input: f.input, error: f.error })), { key: "extra", input: extraText, error: extraError }]
 
 let models: ReadonlyArray<Model> = []
 
@@ -51,21 +64,100 @@ export const wireSessionSettings = (): void => {
     }
   })
   systemButton.addEventListener("click", () => {
-    if (current.conversation === null) return
-    systemText.value = current.conversation.systemPrompt
+    const conv = current.conversation
+    if (conv === null) return
+    clearErrors()
+    systemText.value = conv.systemPrompt
+    for (const f of numberFields) {
+      const v = conv.generation[f.key]
+      f.input.value = v === null ? "" : String(v)
+    }
+    extraText.value = conv.generation.extra === null ? "" : JSON.stringify(conv.generation.extra, null, 2)
     systemDialog.showModal()
     systemText.focus()
   })
-  systemDialog.addEventListener("close", async () => {
-    const conv = current.conversation
-    if (systemDialog.returnValue !== "save" || conv === null) return
-    const text = systemText.value
-    try {
-      await api.patchSession(conv.sessionId, { system_prompt: text })
-      conv.systemPrompt = text
-      toast("System prompt saved", "info")
-    } catch (e) {
-      failed("Could not save the system prompt")(e)
-    }
+  systemForm.addEventListener("submit", (e) => {
+    if (!(e.submitter instanceof HTMLButtonElement) || e.submitter.value !== "save") return
+    // The dialog stays open until the server accepts everything; nothing is saved on an error.
+    e.preventDefault()
+    void save()
   })
+}
+
+const showError = (el: HTMLElement, input: HTMLElement | null, message: string) => {
+  el.textContent = message
+  el.hidden = false
+  input?.setAttribute("aria-invalid", "true")
+}
+
+const clearErrors = () => {
+  for (const el of [systemError, ...fieldErrors.map((f) => f.error)]) {
+    el.hidden = true
+    el.textContent = ""
+  }
+  for (const f of fieldErrors) f.input.removeAttribute("aria-invalid")
+}
+
+/** The sampling settings as typed (empty: the server's default), or the local error of the extra JSON. */
+const readGeneration = (): { ok: true; value: GenerationPatch } | { ok: false; message: string } => {
+  const num = (input: HTMLInputElement) => (input.value.trim() === "" ? null : Number(input.value))
+  const [temperature, top_p, max_tokens] = numberFields.map((f) => num(f.input))
+  const text = extraText.value.trim()
+  let extra: unknown = null
+  if (text !== "") {
+    try {
+      // Not an object: sent as it is, so the server's own message names the field.
+      extra = JSON.parse(text)
+    } catch (err) {
+      return { ok: false, message: `extra is not valid JSON: ${err instanceof Error ? err.message : String(err)}` }
+    }
+  }
+  return { ok: true, value: { temperature, top_p, max_tokens, extra } }
+}
+
+/**
+ * The clause of a 400 that is about `key` ("generation.temperature: temperature must be…; generation: Expected…"
+ * becomes "temperature must be…"); the whole message when no clause is.
+ */
+const fieldMessage = (message: string, key: string): string => {
+  const clause = message.split("; ").find((c) => c.includes(key))
+  return clause === undefined ? message : clause.replace(/^[\w.]+:\s*/, "")
+}
+
+const save = async () => {
+  const conv = current.conversation
+  if (conv === null) return
+  clearErrors()
+  const generation = readGeneration()
+  if (!generation.ok) {
+    showError(extraError, extraText, generation.message)
+    extraText.focus()
+    return
+  }
+  const prompt = systemText.value
+  const body: { system_prompt?: string; generation?: GenerationPatch } = {}
+  if (prompt !== conv.systemPrompt) body.system_prompt = prompt
+  if (JSON.stringify(generation.value) !== JSON.stringify(conv.generation)) body.generation = generation.value
+  if (body.system_prompt === undefined && body.generation === undefined) {
+    systemDialog.close("cancel")
+    return
+  }
+  try {
+    await api.patchSession(conv.sessionId, body)
+  } catch (e) {
+    const message = errorMessage(e, "Could not save the settings.")
+    // The server's 400 names the field; show it there.
+    const field = e instanceof RequestError && e.status === 400 ? fieldErrors.find((f) => message.includes(f.key)) : undefined
+    if (field !== undefined) {
+      showError(field.error, field.input, fieldMessage(message, field.key))
+      field.error.title = message
+      field.input.focus()
+    } else showError(systemError, null, message)
+    return
+  }
+  if (body.system_prompt !== undefined) conv.systemPrompt = body.system_prompt
+  const saved = body.generation === undefined ? undefined : decode(Generation, body.generation)
+  if (saved?.ok) conv.generation = saved.value
+  systemDialog.close("save")
+  toast("Settings saved", "info")
 }
