@@ -125,6 +125,8 @@ export const TurnRunnerLive = Layer.scoped(
         } else if (held?.cancel_requested === true) yield* stopLocal(sessionId, "cancel")
       }
       yield* closeOpenTurns(deps.sessions, result.expired, EXPIRED_REASON)
+      // Their text that reached this instance live is in the log up to what was saved: drop the rest.
+      for (const turn of result.expired) deps.hub.endRemote(turn.session_id, turn.message_id)
       yield* closeOpenTurns(deps.sessions, result.orphans, STOPPED_REASON)
     }).pipe(
       Effect.withSpan("TurnRunner.leaseTick"),

@@ -18,7 +18,8 @@ export const SessionsLive = HttpApiBuilder.group(Api, "sessions", (handlers) =>
         const { state, version } = yield* sessions.get(id)
         const live = Option.getOrUndefined(yield* hub.inFlight(id))
         const messages = state.messages.map((m) =>
-          messageView(id, m, live !== undefined && live.message_id === m.id ? live : undefined)
+          // Live text only for the message the log shows streaming: an ended one has all its text in the log.
+          messageView(id, m, live !== undefined && live.message_id === m.id && m.status === "streaming" ? live : undefined)
         )
         return { session: sessionView(state, version), messages, version }
       })
