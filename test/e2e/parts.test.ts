@@ -152,6 +152,26 @@ describe("an answer as it happened, Continue, and the sampling settings (real Ch
     await page.close()
   })
 
+  it("offers Continue on an answer cut at the length limit, after a reload too, and joins the rest without a gap", async () => {
+    const page = await open()
+    await newSession(page)
+    app.fakeLlm.enqueue(textReply("The list goes: one, two,", { finishReason: "length" }))
+    await ask(page, "List them")
+    const answer = lastAssistant(page)
+    await page.locator("article.msg-assistant[data-status=complete]").waitFor({ timeout: 10_000 })
+    await answer.locator(".status-length", { hasText: "Cut at the length limit." }).waitFor()
+    await page.reload()
+    await answer.locator("[data-action=continue]").waitFor()
+    app.fakeLlm.enqueue(textReply(" three, four."))
+    await answer.locator("[data-action=continue]").click()
+    await expect.poll(async () => ((await answer.locator(".bubble").textContent()) ?? "").trim(), { timeout: 10_000 })
+      .toBe("The list goes: one, two, three, four.")
+    await page.locator("article.msg-assistant[data-status=complete]").waitFor()
+    await expect(answer.locator(".status-length").count()).resolves.toBe(0)
+    await expect(answer.locator("[data-action=continue]").count()).resolves.toBe(0)
+    await page.close()
+  })
+
   it("saves the sampling settings (shown again after a reload) and shows a bad value's error by its field, saving nothing", async () => {
     const page = await open()
     const sessionId = await newSession(page)

@@ -28,9 +28,12 @@ export const messageAction = async (action: ServerAction, m: MessageView): Promi
   const id = current.sessionId
   if (id === null) return
   switch (action) {
-    case "copy":
-      await copyText(m.content)
+    case "copy": {
+      // The text stretches of every round, as separate paragraphs (the tool cards between them are left out).
+      const stretches = m.parts.flatMap((p) => (p.kind === "text" ? [p.text.trim()] : []))
+      await copyText(stretches.length > 1 ? stretches.join("\n\n") : m.content)
       return
+    }
     case "regenerate":
       await api.regenerate(id, m.id).catch(failed("Could not regenerate"))
       return
