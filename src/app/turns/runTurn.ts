@@ -36,6 +36,7 @@ interface Completion {
   readonly finish_reason: string
   readonly usage: Usage | null
   readonly timings: Readonly<Record<string, number>> | null
+  readonly model: string | null
 }
 
 const streamCompletion = (
@@ -47,7 +48,7 @@ const streamCompletion = (
   Effect.gen(function* () {
     let text = ""
     let calls: Completion["calls"] = []
-    let finish: Pick<Completion, "finish_reason" | "usage" | "timings"> = { finish_reason: "stop", usage: null, timings: null }
+    let finish: Pick<Completion, "finish_reason" | "usage" | "timings" | "model"> = { finish_reason: "stop", usage: null, timings: null, model: null }
     // What Postgres cannot store becomes U+FFFD here, where the text enters the turn, so the live
     // readers and the log see the same pieces: buffering and publishing happen together.
     const storable = { text: makeStorableStream(), reasoning: makeStorableStream() }
@@ -76,7 +77,7 @@ const streamCompletion = (
             calls = event.calls.map((c) => ({ id: toStorable(c.id), name: toStorable(c.name), arguments: toStorable(c.arguments) }))
             return Effect.void
           case "Finished":
-            finish = { ...event, finish_reason: toStorable(event.finish_reason) }
+            finish = { ...event, finish_reason: toStorable(event.finish_reason), model: event.model === null ? null : toStorable(event.model) }
             return Effect.void
         }
       }),
@@ -145,6 +146,7 @@ export const runTurn = (deps: TurnDeps, sessionId: SessionId, messageId: Message
           const at = yield* nowIso
           return yield* append(() => ({
             _tag: "CompleteMessage", session_id: sessionId, message_id: messageId, finish_reason: completion.finish_reason,
+            ...(completion.model === null ? {} : { model: completion.model }),
             usage, ctx_used: completion.usage?.prompt_tokens ?? completion.timings?.prompt_n ?? null, ctx_max: ctxMax,
             timings: completion.timings === null ? null : { ...completion.timings }, at
           }))

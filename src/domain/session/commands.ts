@@ -43,7 +43,7 @@ export const RecordToolResult = Schema.TaggedStruct("RecordToolResult", {
   error: Schema.optional(Schema.String), at
 })
 export const CompleteMessage = Schema.TaggedStruct("CompleteMessage", {
-  session_id, message_id, finish_reason: Schema.String, usage: Schema.NullOr(Usage),
+  session_id, message_id, model: Schema.optional(Schema.String), finish_reason: Schema.String, usage: Schema.NullOr(Usage),
   ctx_used: Schema.NullOr(Schema.Number), ctx_max: Schema.NullOr(Schema.Number), timings: Schema.NullOr(Timings), at
 })
 export const FailMessage = Schema.TaggedStruct("FailMessage", { session_id, message_id, error: ErrorInfo, at })

@@ -76,10 +76,12 @@ export const recordToolResult = (command: SessionCommandOf<"RecordToolResult">, 
 
 export const completeMessage = (command: SessionCommandOf<"CompleteMessage">, state: SessionState): Decision =>
   Either.gen(function* () {
-    const { session_id, message_id, finish_reason, usage, ctx_used, ctx_max, timings, at } = command
+    const { session_id, message_id, model, finish_reason, usage, ctx_used, ctx_max, timings, at } = command
     yield* requireLive(state, session_id)
     yield* requireOpen(state, message_id)
-    return [AssistantMessageCompleted.make({ session_id, message_id, finish_reason, usage, ctx_used, ctx_max, timings, at })]
+    return [AssistantMessageCompleted.make({
+      session_id, message_id, ...(model === undefined ? {} : { model }), finish_reason, usage, ctx_used, ctx_max, timings, at
+    })]
   })
 
 export const failMessage = (command: SessionCommandOf<"FailMessage">, state: SessionState): Decision =>

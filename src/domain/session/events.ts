@@ -112,9 +112,11 @@ export const ToolResultRecorded = Schema.TaggedStruct("ToolResultRecorded", {
 })
 export type ToolResultRecorded = typeof ToolResultRecorded.Type
 
+/** `model`: the model the server says answered; events stored before it was recorded lack it. */
 export const AssistantMessageCompleted = Schema.TaggedStruct("AssistantMessageCompleted", {
   session_id,
   message_id,
+  model: Schema.optional(Schema.String),
   finish_reason: Schema.String,
   usage: Schema.NullOr(Usage),
   ctx_used: Schema.NullOr(Schema.Number),

@@ -150,6 +150,7 @@ const applyEvent = (draft: Draft, event: SessionEvent): void => {
     case "AssistantMessageCompleted":
       return finish(draft, event.message_id, (m) => {
         m.status = "complete"
+        m.model = event.model ?? m.model
         m.finish_reason = event.finish_reason
         m.usage = event.usage
         m.ctx_used = event.ctx_used

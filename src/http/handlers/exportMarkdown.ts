@@ -33,13 +33,20 @@ const messageMarkdown = (m: Message) => {
   return lines.join("\n") + "\n"
 }
 
+/** The session's model setting, and the models that answered when they differ from it. */
+const modelLine = (session: Session, messages: ReadonlyArray<Message>) => {
+  const answered = [...new Set(messages.flatMap((m) => (m.role === "assistant" && m.model !== null ? [m.model] : [])))]
+  const setting = session.model ?? "the server's default"
+  return answered.length === 0 || (answered.length === 1 && answered[0] === session.model) ? setting : `${setting} (answered by ${answered.join(", ")})`
+}
+
 /** A session as a Markdown document: title, settings, then every message in order. */
 export const exportMarkdown = (session: Session, messages: ReadonlyArray<Message>) =>
   [
     `# ${session.name}`,
     "",
     `- session: ${session.id}`,
-    `- model: ${session.model ?? "default"}`,
+    `- model: ${modelLine(session, messages)}`,
     `- created: ${session.created_at}`,
     ...(session.system_prompt === "" ? [] : ["", "> " + session.system_prompt.split("\n").join("\n> ")]),
     "",

@@ -12,7 +12,7 @@ export const persistedFrame = (event: SessionEvent, version: number): Record<str
     case "SessionRenamed":
       return { type: "session_renamed", ...base, name: event.name, by: event.by }
     case "SessionSettingsChanged":
-      return { type: "session_updated", ...base, model: event.model, system_prompt: event.system_prompt }
+      return { type: "session_updated", ...base, model: event.model, system_prompt: event.system_prompt, generation: event.generation }
     case "SessionDeleted":
       return { type: "session_deleted", ...base }
     case "UserMessagePosted":

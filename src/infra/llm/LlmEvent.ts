@@ -22,6 +22,8 @@ export type LlmEvent = Data.TaggedEnum<{
     readonly finish_reason: string
     readonly usage: Usage | null
     readonly timings: Readonly<Record<string, number>> | null
+    /** The model the server says answered (its chunks' `model`), if it said. */
+    readonly model: string | null
   }
 }>
 

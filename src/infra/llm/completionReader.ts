@@ -59,7 +59,7 @@ export const makeCompletionReader = (): CompletionReader => {
     // Only a frame with an `error` key can be an error envelope: no envelope decode per token.
     const error = data.includes('"error"') ? errorOfValue(value) : null
     if (error !== null) return streamError(error, data)
-    const fast = state.loading === "answer" ? fastDeltas(value) : null
+    const fast = state.loading === "answer" ? fastDeltas(value, state.model) : null
     if (fast !== null) {
       for (const event of fast) out.push(event)
       return null

@@ -18,8 +18,10 @@ const isDeltaText = (value: unknown): value is string | null | undefined => isAb
  * accepted here leaves the stream state exactly as applyChunk would, so the state is not touched.
  * Every field the careful path reads is checked here against what its schema accepts.
  */
-export const fastDeltas = (value: unknown): Array<LlmEvent> | null => {
+export const fastDeltas = (value: unknown, model: string | null = null): Array<LlmEvent> | null => {
   if (!isRecord(value)) return null
+  // A model name not yet recorded goes the careful way, which records it (`model`: the one the state holds).
+  if ("model" in value && typeof value.model === "string" && value.model !== "" && value.model !== model) return null
   if ("usage" in value && !isAbsent(value.usage)) return null
   if ("timings" in value && !isAbsent(value.timings)) return null
   if (!("choices" in value) || !Array.isArray(value.choices)) return null

@@ -10,6 +10,7 @@ export interface StreamState {
   readonly finishReason: string | null
   readonly usage: Usage | null
   readonly timings: Readonly<Record<string, number>> | null
+  readonly model: string | null
   readonly done: boolean
   readonly loading: LoadingPhase
   /** llama-swap's loading progress (kept out of the answer), bounded, for the log. */
@@ -21,6 +22,7 @@ export const initialStreamState: StreamState = {
   finishReason: null,
   usage: null,
   timings: null,
+  model: null,
   done: false,
   loading: "start",
   loadingNote: ""
@@ -76,7 +78,8 @@ export const applyChunk = (
     }
     : state.usage
   const timings = chunk.timings ? numbersOnly(chunk.timings) : state.timings
-  return [{ ...state, toolCalls, finishReason, usage, timings, loading: loading.phase }, events]
+  const model = typeof chunk.model === "string" && chunk.model !== "" ? chunk.model : state.model
+  return [{ ...state, toolCalls, finishReason, usage, timings, model, loading: loading.phase }, events]
 }
 
 /**
@@ -91,7 +94,8 @@ export const finishStream = (state: StreamState): Either.Either<ReadonlyArray<Ll
   const finished = LlmEvent.Finished({
     finish_reason: state.finishReason ?? (calls.length > 0 ? "tool_calls" : "stop"),
     usage: state.usage,
-    timings: state.timings
+    timings: state.timings,
+    model: state.model
   })
   return Either.right(calls.length > 0 ? [LlmEvent.ToolCalls({ calls }), finished] : [finished])
 }

@@ -55,6 +55,8 @@ export const CompletionChunk = Schema.Struct({
   /** Only their presence is read (see llamaSwapLoading.ts): any type is accepted. */
   id: opt(Schema.Unknown),
   object: opt(Schema.Unknown),
+  /** The model that answered, as the server names it (any type accepted; only a string is kept). */
+  model: opt(Schema.Unknown),
   choices: opt(Schema.Array(Choice)),
   usage: opt(Usage),
   timings: opt(Schema.Record({ key: Schema.String, value: Schema.Unknown }))

@@ -27,7 +27,10 @@ const closeMessage = (
   streamId: string,
   sessionId: string,
   messageId: string,
-  fields: { status: string; error: unknown; finish_reason: string | null; usage: unknown; ctx_used: number | null; ctx_max: number | null; timings: unknown; at: string }
+  fields: {
+    status: string; error: unknown; finish_reason: string | null; usage: unknown; ctx_used: number | null; ctx_max: number | null
+    timings: unknown; at: string; model?: string | undefined
+  }
 ) =>
   sql`WITH started AS (SELECT seq / 1000 AS version FROM messages WHERE session_id = ${sessionId} AND id = ${messageId}),
     deltas AS (SELECT type, data->>'text' AS text, stream_version FROM events
@@ -39,7 +42,8 @@ const closeMessage = (
       status = ${fields.status}, error = ${fields.error === null ? null : json(fields.error)}::jsonb,
       finish_reason = ${fields.finish_reason}, usage = ${fields.usage === null ? null : json(fields.usage)}::jsonb,
       ctx_used = ${fields.ctx_used}, ctx_max = ${fields.ctx_max},
-      timings = ${fields.timings === null ? null : json(fields.timings)}::jsonb, finished_at = ${fields.at}
+      timings = ${fields.timings === null ? null : json(fields.timings)}::jsonb, finished_at = ${fields.at},
+      model = coalesce(${fields.model ?? null}, model)
     WHERE session_id = ${sessionId} AND id = ${messageId}`
 
 const noUsage = { finish_reason: null, usage: null, ctx_used: null, ctx_max: null, timings: null }

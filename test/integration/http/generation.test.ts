@@ -27,6 +27,12 @@ layer(testAppLayer(), { excludeTestServices: true })("the session's sampling set
     // Fields the turn owns are not replaced by extra ones.
     expect([at(body, "stream"), at(body, "model")]).toEqual([true, undefined])
 
+    // The model that answered is recorded from the stream, and the export names it.
+    expect(at(done.json, "messages", 1, "model")).toBe("fake-model")
+    const md = (await call(app.url, "GET", `/api/sessions/${sessionId}/export?format=markdown`)).text
+    expect(md).toContain("- model: the server's default (answered by fake-model)")
+    expect(md).toContain("## Assistant (fake-model)")
+
     const fork = await call(app.url, "POST", `/api/sessions/${sessionId}/fork`, { message_id: str(done.json, "messages", 1, "id") })
     expect(at(fork.json, "session", "generation")).toEqual(settings)
 

@@ -8,7 +8,8 @@ import { applyChunk, finishStream, initialStreamState, type StreamState } from "
 import { decodeChunk } from "../../../src/infra/llm/wireSchemas.ts"
 
 /** After llama-swap's loading block, where the fast path applies. */
-const answering: StreamState = { ...initialStreamState, loading: "answer" }
+// The common frames name model "m": a state that has recorded it, as after the first frame.
+const answering: StreamState = { ...initialStreamState, loading: "answer", model: "m" }
 
 /** The careful path alone: Schema decode, then applyChunk. */
 const careful = (value: unknown, state: StreamState = answering) => {
@@ -118,7 +119,7 @@ const randomFrame = (random: () => number): unknown => {
 
 describe("LlmClient: the fast path for common chunks", () => {
   it.each(common)("%s: the fast path gives what the careful decode gives", (_name, frame, expected) => {
-    const fast = fastDeltas(frame)
+    const fast = fastDeltas(frame, answering.model)
     const reference = careful(frame)
     expect(fast).toEqual(expected)
     expect(reference?.[1]).toEqual(expected)
@@ -126,7 +127,15 @@ describe("LlmClient: the fast path for common chunks", () => {
   })
 
   it.each(odd)("%s: left to the careful decode", (_name, frame) => {
-    expect(fastDeltas(frame)).toBeNull()
+    expect(fastDeltas(frame, answering.model)).toBeNull()
+  })
+
+  it("a model name the state does not hold yet goes the careful way, which records it; the same name again is fast", () => {
+    const frame = { model: "qwen3-coder", choices: [{ index: 0, delta: { content: "hi" } }] }
+    expect(fastDeltas(frame, null)).toBeNull()
+    const [state, events] = careful(frame, { ...answering, model: null }) ?? []
+    expect(state?.model).toBe("qwen3-coder")
+    expect(fastDeltas(frame, "qwen3-coder")).toEqual(events)
   })
 
   it("2,000 seeded random frames: where the fast path answers, it equals the careful decode and leaves the state alone", () => {
@@ -135,7 +144,7 @@ describe("LlmClient: the fast path for common chunks", () => {
     let declined = 0
     for (let i = 0; i < 2000; i++) {
       const frame = randomFrame(random)
-      const events = fastDeltas(frame)
+      const events = fastDeltas(frame, answering.model)
       if (events === null) {
         declined++
         continue
@@ -182,7 +191,7 @@ describe("LlmClient: what one read brings is one piece", () => {
     const T = (t: string) => LlmEvent.TextDelta({ text: t })
     const R = (t: string) => LlmEvent.ReasoningDelta({ text: t })
     const calls = LlmEvent.ToolCalls({ calls: [{ id: "c", name: "f", arguments: "{}" }] })
-    const finished = LlmEvent.Finished({ finish_reason: "stop", usage: null, timings: null })
+    const finished = LlmEvent.Finished({ finish_reason: "stop", usage: null, timings: null, model: null })
     expect(mergeDeltas([R("a"), R("b"), T("c"), T("d"), R("e"), T("f"), calls, T("g"), T("h"), finished]))
       .toEqual([R("ab"), T("cd"), R("e"), T("f"), calls, T("gh"), finished])
     expect(mergeDeltas([T("only")])).toEqual([T("only")])
