@@ -1,7 +1,7 @@
 import {
   array, boolean, literal, map, maybe, number, numberMap, optional, string, struct, tagged, type TypeOf, withDefault
 } from "../lib/decode.ts"
-import { ErrorInfo, Message, SessionDetail, SessionSummary, Usage } from "./types.ts"
+import { ErrorInfo, Generation, Message, SessionDetail, SessionSummary, Usage } from "./types.ts"
 
 /** Frames of WS /api/ws/sessions/{id}: persisted ones carry `version`, deltas their UTF-16 offset. */
 const v = { version: optional(number) }
@@ -70,6 +70,7 @@ export const SessionFrame = tagged("type", {
     ...v,
     model: maybe(string),
     system_prompt: optional(string),
+    generation: optional(Generation),
     name: optional(string)
   }),
   session_deleted: struct({ type: literal("session_deleted"), ...v }),

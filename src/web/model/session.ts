@@ -340,6 +340,7 @@ export const apply = (c: ConversationView, f: SessionFrame): Change => {
     case "session_updated":
       if (f.model !== undefined) c.model = f.model ?? ""
       if (f.system_prompt !== undefined) c.systemPrompt = f.system_prompt
+      if (f.generation !== undefined) c.generation = f.generation
       if (f.name !== undefined) c.name = f.name
       return { kind: "session" }
     case "session_deleted":
