@@ -3,6 +3,7 @@ import type { BenchCluster } from "../lib/db.ts"
 import { type AppProcess, projectFolder, startApp, str } from "../lib/server.ts"
 import { percentile, proseText, repeat, type Spread, spread } from "../lib/stats.ts"
 import { startTimedLlm } from "../lib/timedLlm.ts"
+import { tokenReader } from "../lib/tokens.ts"
 
 export interface InstancesFigure {
   readonly sessions: number
@@ -23,8 +24,6 @@ export interface InstancesFigure {
   }
 }
 
-const TOKEN = /tok(\d+x\d+) /g
-
 /** A session socket that calls `onText` with every delta's content and resolves `done` at the message's end. */
 const viewer = (app: AppProcess, sessionId: string, onText: (text: string) => void) =>
   new Promise<{ ws: WebSocket; done: Promise<void> }>((resolve, reject) => {
@@ -40,19 +39,6 @@ const viewer = (app: AppProcess, sessionId: string, onText: (text: string) => vo
     ws.on("error", reject)
   })
 
-/** Whole tokens out of a growing text, each key once. */
-const tokenReader = (hit: (key: string) => void) => {
-  let buffer = ""
-  return (text: string) => {
-    buffer += text
-    let last = 0
-    for (const m of buffer.matchAll(TOKEN)) {
-      hit(m[1])
-      last = (m.index ?? 0) + m[0].length
-    }
-    buffer = buffer.slice(last)
-  }
-}
 
 /**
  * Cross-instance live text: two app processes on one database, turns posted to A; for each

@@ -13,6 +13,7 @@ import { rebuildReadModels } from "../../src/infra/readmodels/rebuildReadModels.
 import { RepositoriesLive } from "../../src/infra/repositories/RepositoriesLive.ts"
 import { storeRuntime } from "../lib/db.ts"
 import { sessionEvents } from "./replay.ts"
+import { tokenReader } from "../lib/tokens.ts"
 
 export interface RelayPoint {
   readonly sessions: number
@@ -114,21 +115,6 @@ const pool = async <A, B>(items: ReadonlyArray<A>, limit: number, f: (a: A) => P
 const createSessions = (app: AppProcess, projectId: string, n: number) =>
   pool(Array.from({ length: n }, (_, i) => i), 16, async () => str(await app.api("POST", `/api/projects/${projectId}/sessions`, {}), "id"))
 
-const TOKEN = /tok(\d+x\d+) /g
-
-/** Extracts whole tokens from a growing text, calling `hit` with each key once. */
-const tokenReader = (hit: (key: string) => void) => {
-  let buffer = ""
-  return (text: string) => {
-    buffer += text
-    let last = 0
-    for (const m of buffer.matchAll(TOKEN)) {
-      hit(m[1])
-      last = (m.index ?? 0) + m[0].length
-    }
-    buffer = buffer.slice(last)
-  }
-}
 
 /** Figure 1 at one concurrency: WebSocket clients of the app vs clients reading the LLM directly. */
 /** User + system CPU of a process so far, in µs (from /proc; Linux clock ticks are 1/100 s). */

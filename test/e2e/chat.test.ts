@@ -4,7 +4,7 @@ import * as path from "node:path"
 import type { Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { errorMidStream, reasoningReply, textReply, toolCallReply } from "../support/fakeLlm/index.ts"
-import { startApp, type E2eApp } from "./app.ts"
+import { startApp, stopApp, type E2eApp } from "./app.ts"
 import { ensureWebBuilt, launchBrowser, screenshot, type TestBrowser, watchOutsideRequests } from "./browser.ts"
 
 let app: E2eApp
@@ -71,13 +71,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await tb?.close()
-  // Known server issue (reported): after a page reload mid-answer the app's shutdown can wait on
-  // the dropped session socket; do not let that hold the suite.
-  const closed = await Promise.race([
-    app?.close().then(() => true),
-    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 10_000))
-  ])
-  if (!closed) console.warn("e2e: the app did not shut down within 10 s")
+  await stopApp(app)
   if (projectDir) fs.rmSync(projectDir, { recursive: true, force: true })
 })
 
