@@ -53,10 +53,6 @@ export const TurnRunnerLive = Layer.scoped(
     // Nothing runs here yet: whatever this instance's id still holds was left by its previous life.
     yield* Effect.flatMap(leftOpen(leases.instanceId), (turns) => closeOpenTurns(deps.sessions, turns, STOPPED_REASON))
 
-    // Registered first, so it runs last: after this instance's turns have recorded their ends.
-    yield* Effect.addFinalizer(() =>
-      sql`DELETE FROM instances WHERE id = ${instance.id}`.pipe(Effect.timeout("1 second"), Effect.ignore)
-    )
     const naming = yield* FiberSet.make()
     const turns = yield* FiberMap.make<SessionId>()
     const local = new Map<SessionId, LocalTurn>()

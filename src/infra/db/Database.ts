@@ -4,6 +4,7 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { DatabaseHealth } from "./DatabaseHealth.ts"
 import { acquireEmbeddedCluster } from "./EmbeddedCluster.ts"
+import { connectionName, InstanceIdConfig } from "../instance/Instance.ts"
 
 /** Where the data lives, for logs: never the password. */
 export class DatabaseInfo extends Context.Tag("DatabaseInfo")<DatabaseInfo, { readonly description: string }>() {}
@@ -22,6 +23,7 @@ const DatabaseConfig = Config.all({
     Config.withDefault(5000),
     Config.map(Duration.millis)
   ),
+  instanceId: InstanceIdConfig,
   restartAttempts: Config.integer("BOOCODE_PG_RESTARTS").pipe(
     Config.validate({ message: "BOOCODE_PG_RESTARTS must be 0 or more", validation: (n) => n >= 0 }),
     Config.withDefault(5)
@@ -44,7 +46,7 @@ const pgLayer = (url: Redacted.Redacted, config: DatabaseConfig) =>
     url,
     maxConnections: config.maxConnections,
     connectTimeout: config.connectTimeout,
-    applicationName: "boocode"
+    applicationName: connectionName(config.instanceId)
   })
 
 /**

@@ -1,4 +1,5 @@
 import { Config, Context, Effect, Layer, SubscriptionRef } from "effect"
+import { createHash } from "node:crypto"
 import * as os from "node:os"
 
 /**
@@ -10,9 +11,15 @@ export const InstanceIdConfig = Config.string("BOOCODE_INSTANCE_ID").pipe(
   Config.orElse(() => Config.map(Config.port("PORT").pipe(Config.withDefault(4040)), (port) => `${os.hostname()}:${port}`))
 )
 
+/**
+ * The application_name of this instance's connections: other instances count the live ones from
+ * pg_stat_activity (no heartbeat writes). Hashed: Postgres keeps 63 bytes of it.
+ */
+export const connectionName = (instanceId: string) => `boocode:${createHash("sha256").update(instanceId).digest("hex").slice(0, 16)}`
+
 export class Instance extends Context.Tag("Instance")<Instance, {
   readonly id: string
-  /** Other instances alive, as last seen (the lease tick counts heartbeats; a hello on the live channel proves one at once). */
+  /** Other instances alive, as last seen (the lease tick counts their connections; a hello on the live channel proves one at once). */
   readonly others: SubscriptionRef.SubscriptionRef<number>
 }>() {
   static readonly layer = Layer.effect(

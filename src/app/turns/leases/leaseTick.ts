@@ -1,6 +1,7 @@
 import { SqlClient } from "@effect/sql"
 import { Duration, Effect, Schema } from "effect"
 import { MessageId, SessionId } from "../../../domain/index.ts"
+import { connectionName } from "../../../infra/instance/Instance.ts"
 import type { LeaseConfig } from "./LeaseConfig.ts"
 
 const Row = Schema.Struct({
@@ -28,18 +29,15 @@ export interface TickResult {
 }
 
 /**
- * One statement per tick, however many turns run: the heartbeat, the renewal of this instance's
- * leases, and what the other instances left behind.
+ * One statement per tick, however many turns run: the renewal of this instance's leases, what
+ * the other instances left behind, and how many others are connected.
  */
 export const leaseTick = (config: LeaseConfig & { readonly instanceId: string }) =>
   Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
     const leaseMs = Duration.toMillis(config.lease)
     const rows = yield* sql`
-      WITH beat AS (
-        INSERT INTO instances (id) VALUES (${config.instanceId})
-        ON CONFLICT (id) DO UPDATE SET heartbeat_at = now() RETURNING id),
-      renewed AS (
+      WITH renewed AS (
         UPDATE turn_leases SET expires_at = now() + ${leaseMs} * interval '1 millisecond'
         WHERE instance_id = ${config.instanceId} RETURNING session_id, message_id, cancel_requested)
       SELECT 'mine' AS kind, session_id::text, message_id::text, cancel_requested, NULL AS others FROM renewed
@@ -51,8 +49,9 @@ export const leaseTick = (config: LeaseConfig & { readonly instanceId: string })
         WHERE s.open_message_id IS NOT NULL AND NOT s.deleted
           AND NOT EXISTS (SELECT 1 FROM turn_leases l WHERE l.session_id = s.id)
       UNION ALL
-      SELECT 'others', NULL, NULL, false, count(*)::text FROM instances
-        WHERE id <> ${config.instanceId} AND heartbeat_at > now() - ${leaseMs} * interval '1 millisecond'`.pipe(
+      SELECT 'others', NULL, NULL, false, count(DISTINCT application_name)::text FROM pg_stat_activity
+        WHERE datname = current_database() AND application_name LIKE 'boocode:%'
+          AND application_name <> ${connectionName(config.instanceId)}`.pipe(
       Effect.flatMap(Schema.decodeUnknown(Schema.Array(Row))),
       Effect.orDie
     )
