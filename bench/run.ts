@@ -330,7 +330,7 @@ const report = (m: ReturnType<typeof machine>, pgVersion: string, r: Results, to
     p()
     p(`Tokens lost: ${x.lost}.`)
     p()
-    p(`WAL written while A streams a ${fmt(x.wal.replyBytes / 1024)} KB reply in real time (${x.tokensPerSecond} tokens/s of 4 characters, batches every 1 s, after a CHECKPOINT, autovacuum off; the lease ticks and the NOTIFY pieces follow the clock, so compressed time would hide them), per reply byte: A alone (B stopped) vs A and B with a viewer on B. The fixed writes of a turn (the user message, start and end events, the message row) weigh more on a reply shorter than section 2's. Target ≤ 12×. ${S.instances.walRuns} run(s) each.`)
+    p(`WAL written while A streams a ${fmt(x.wal.replyBytes / 1024)} KB reply in real time (${x.tokensPerSecond} tokens/s of 4 characters, batches every 1 s, after a CHECKPOINT, autovacuum off; the lease ticks and the NOTIFY pieces follow the clock, so compressed time would hide them), per reply byte: A alone (B stopped) vs A and B with a viewer on B. Real time writes more than section 2's compressed run of the same reply: the difference between the two rows is what the cross-instance pieces cost. Target ≤ 12×. ${S.instances.walRuns} run(s) each.`)
     p()
     p("| setup | WAL ÷ reply |")
     p("|---|---|")
