@@ -5,6 +5,7 @@ import type { Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { errorMidStream, reasoningReply, textReply, toolCallReply } from "../support/fakeLlm/index.ts"
 import { startApp, stopApp, type E2eApp } from "./app.ts"
+import { addProject, ask, lastAssistant, newSession } from "./pageSteps.ts"
 import { ensureWebBuilt, launchBrowser, screenshot, type TestBrowser, watchOutsideRequests } from "./browser.ts"
 
 let app: E2eApp
@@ -35,26 +36,6 @@ const open = async (hash = "", sink: Array<string> = problems): Promise<Page> =>
   await page.locator("#conn[data-state=open]").waitFor({ timeout: 10_000 })
   return page
 }
-
-const addProject = async (page: Page, dir: string) => {
-  await page.fill("#project-path", dir)
-  await page.press("#project-path", "Enter")
-  await page.locator(`.project-name[title="${dir}"]`).waitFor()
-}
-
-const newSession = async (page: Page, dir: string): Promise<string> => {
-  await page.locator(".project", { has: page.locator(`.project-name[title="${dir}"]`) }).locator("[data-new-session]").click()
-  await page.waitForURL(/#\/s\//)
-  await page.locator("#composer:not([hidden])").waitFor()
-  return decodeURIComponent(new URL(page.url()).hash.replace("#/s/", ""))
-}
-
-const ask = async (page: Page, text: string) => {
-  await page.fill("#input", text)
-  await page.press("#input", "Enter")
-}
-
-const lastAssistant = (page: Page) => page.locator("article.msg-assistant").last()
 
 /** The rendered text of the last answer, without the Markdown's paragraph breaks at the ends. */
 const answerText = async (page: Page) => ((await lastAssistant(page).locator(".bubble").textContent()) ?? "").trim()

@@ -5,6 +5,7 @@ import type { Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { textReply, toolCallReply } from "../support/fakeLlm/index.ts"
 import { startApp, stopApp, type E2eApp } from "./app.ts"
+import { addProject, ask, lastAssistant, newSession } from "./pageSteps.ts"
 import { ensureWebBuilt, launchBrowser, screenshot, type TestBrowser } from "./browser.ts"
 
 let app: E2eApp
@@ -19,20 +20,6 @@ const open = async (hash = ""): Promise<Page> => {
   await page.locator("#conn[data-state=open]").waitFor({ timeout: 10_000 })
   return page
 }
-
-const newSession = async (page: Page): Promise<string> => {
-  await page.locator(".project", { has: page.locator(`.project-name[title="${projectDir}"]`) }).locator("[data-new-session]").click()
-  await page.waitForURL(/#\/s\//)
-  await page.locator("#composer:not([hidden])").waitFor()
-  return decodeURIComponent(new URL(page.url()).hash.replace("#/s/", ""))
-}
-
-const ask = async (page: Page, text: string) => {
-  await page.fill("#input", text)
-  await page.press("#input", "Enter")
-}
-
-const lastAssistant = (page: Page) => page.locator("article.msg-assistant").last()
 
 /** The answer's parts on screen, in order: "text: …" for a text stretch, "tool: name" for a tool card. */
 const partsOnScreen = (page: Page) =>
@@ -60,9 +47,7 @@ beforeAll(async () => {
   app = await startApp()
   tb = await launchBrowser()
   const page = await open()
-  await page.fill("#project-path", projectDir)
-  await page.press("#project-path", "Enter")
-  await page.locator(`.project-name[title="${projectDir}"]`).waitFor()
+  await addProject(page, projectDir)
   await page.close()
 }, 120_000)
 
@@ -75,7 +60,7 @@ afterAll(async () => {
 describe("an answer as it happened, Continue, and the sampling settings (real Chromium, real app, fake LLM)", () => {
   it("shows a three-round answer in its order (text, card, text, card, text), live and after a reload", async () => {
     const page = await open()
-    await newSession(page)
+    await newSession(page, projectDir)
     app.fakeLlm.enqueue(
       toolCallReply([{ id: "call_1", name: "list_dir", arguments: JSON.stringify({ path: "." }) }], { text: "First I look at the folder." }),
       toolCallReply([{ id: "call_2", name: "grep", arguments: JSON.stringify({ pattern: "answer" }) }], { text: "Then I search for the constant." }),
@@ -113,7 +98,7 @@ describe("an answer as it happened, Continue, and the sampling settings (real Ch
 
   it("continues a stopped answer in the same message to the full text, from the Continue button", async () => {
     const page = await open()
-    const sessionId = await newSession(page)
+    const sessionId = await newSession(page, projectDir)
     const full = Array.from({ length: 120 }, (_, i) => `word${i}`).join(" ")
     app.fakeLlm.enqueue(textReply(full, { delayMs: 40, chunkChars: 4 }))
     await ask(page, "Count for me")
@@ -150,7 +135,7 @@ describe("an answer as it happened, Continue, and the sampling settings (real Ch
 
   it("offers Continue on an answer cut at the length limit, after a reload too, and joins the rest without a gap", async () => {
     const page = await open()
-    await newSession(page)
+    await newSession(page, projectDir)
     app.fakeLlm.enqueue(textReply("The list goes: one, two,", { finishReason: "length" }))
     await ask(page, "List them")
     const answer = lastAssistant(page)
@@ -170,7 +155,7 @@ describe("an answer as it happened, Continue, and the sampling settings (real Ch
 
   it("saves the sampling settings (shown again after a reload) and shows a bad value's error by its field, saving nothing", async () => {
     const page = await open()
-    const sessionId = await newSession(page)
+    const sessionId = await newSession(page, projectDir)
     await page.click("#system-btn")
     await page.locator("#system-dialog[open]").waitFor()
     await page.fill("#system-text", "You are terse.")

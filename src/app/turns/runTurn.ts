@@ -95,9 +95,9 @@ export const runTurn = (deps: TurnDeps, sessionId: SessionId, messageId: Message
     const index = state.messages.findIndex((m) => m.id === messageId)
     if (index < 0 || state.open_message_id !== messageId || state.project_id === null) return
     const project = (yield* projects.load(state.project_id)).state
-    const model = state.messages[index].model ?? state.model
-    const ctxMax = yield* llm.contextSize(model)
     const message = state.messages[index]
+    const model = message.model ?? state.model
+    const ctxMax = yield* llm.contextSize(model)
     // A continued answer goes on from the text it has: offsets, live text and the request's prefill.
     const batcher = yield* makeDeltaBatcher(sessions, sessionId, messageId, config.flushChars, {
       text: message.content.length, reasoning: message.reasoning.length
@@ -115,7 +115,7 @@ export const runTurn = (deps: TurnDeps, sessionId: SessionId, messageId: Message
     const prefill = prefillRequest(continued.prefill, config.continueStyle)
     const rounds: Array<Round> = []
     const repeated = makeRepeatGuard(config.maxRepeatedCalls)
-    const allocateId = makeIdAllocator(state.messages[index].tool_calls.map((c) => c.id))
+    const allocateId = makeIdAllocator(message.tool_calls.map((c) => c.id))
     let completionTokens = 0
 
     const loop = Effect.gen(function* () {

@@ -12,6 +12,12 @@ const Row = Schema.Struct({
   others: Schema.NullOr(Schema.NumberFromString)
 })
 
+/** Open turns without a lease (started before turns had owners), as session_id, message_id. */
+const unleased = (sql: SqlClient.SqlClient) =>
+  sql`SELECT s.id::text AS session_id, s.open_message_id::text AS message_id FROM sessions s
+    WHERE s.open_message_id IS NOT NULL AND NOT s.deleted
+      AND NOT EXISTS (SELECT 1 FROM turn_leases l WHERE l.session_id = s.id)`
+
 export interface OpenTurn {
   readonly session_id: SessionId
   readonly message_id: MessageId
@@ -45,9 +51,7 @@ export const leaseTick = (config: LeaseConfig & { readonly instanceId: string })
       SELECT 'expired', session_id::text, message_id::text, false, NULL FROM turn_leases
         WHERE expires_at < now() AND instance_id <> ${config.instanceId}
       UNION ALL
-      SELECT 'orphan', s.id::text, s.open_message_id::text, false, NULL FROM sessions s
-        WHERE s.open_message_id IS NOT NULL AND NOT s.deleted
-          AND NOT EXISTS (SELECT 1 FROM turn_leases l WHERE l.session_id = s.id)
+      SELECT 'orphan', session_id, message_id, false, NULL FROM (${unleased(sql)}) orphans
       UNION ALL
       SELECT 'others', NULL, NULL, false, count(DISTINCT application_name)::text FROM pg_stat_activity
         WHERE datname = current_database() AND application_name LIKE 'boocode:%'
@@ -77,9 +81,7 @@ export const leftOpen = (instanceId: string) =>
     return yield* sql`
       SELECT session_id::text, message_id::text FROM turn_leases WHERE instance_id = ${instanceId}
       UNION ALL
-      SELECT s.id::text, s.open_message_id::text FROM sessions s
-        WHERE s.open_message_id IS NOT NULL AND NOT s.deleted
-          AND NOT EXISTS (SELECT 1 FROM turn_leases l WHERE l.session_id = s.id)`.pipe(
+      SELECT session_id, message_id FROM (${unleased(sql)}) orphans`.pipe(
       Effect.flatMap(Schema.decodeUnknown(Schema.Array(Schema.Struct({ session_id: SessionId, message_id: MessageId })))),
       Effect.orDie
     )
