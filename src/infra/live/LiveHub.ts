@@ -96,9 +96,11 @@ const make = () => {
   const applyRemote = (delta: LiveDelta): RemoteFit => {
     const c = channel(delta.session_id)
     if (c.inFlight === null || c.inFlight.message_id !== delta.message_id) {
-      if (delta.offset !== 0 || (c.inFlight !== null && !c.inFlight.remote)) {
+      // A turn of this process holds the session: nothing from elsewhere belongs in it.
+      if (c.inFlight !== null && !c.inFlight.remote) return "duplicate"
+      if (delta.offset !== 0) {
         tidy(delta.session_id, c)
-        return c.inFlight !== null && !c.inFlight.remote ? "duplicate" : "gap"
+        return "gap"
       }
       c.inFlight = { message_id: delta.message_id, text: "", reasoning: "", remote: true }
     }
