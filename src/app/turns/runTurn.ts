@@ -42,7 +42,8 @@ interface Completion {
 const streamCompletion = (
   deps: TurnDeps,
   batcher: DeltaBatcher,
-  ids: { readonly sessionId: SessionId; readonly messageId: MessageId },
+  /** `after`: the log version the turn's events have reached (live text must not overtake them). */
+  ids: { readonly sessionId: SessionId; readonly messageId: MessageId; readonly after: () => number },
   request: Parameters<TurnDeps["llm"]["streamChat"]>[0]
 ) =>
   Effect.gen(function* () {
@@ -53,7 +54,7 @@ const streamCompletion = (
     // readers and the log see the same pieces: buffering and publishing happen together.
     const storable = { text: makeStorableStream(), reasoning: makeStorableStream() }
     const publish = (kind: "text" | "reasoning", piece: string) => (offset: number) =>
-      deps.hub.publish({ session_id: ids.sessionId, message_id: ids.messageId, kind, offset, text: piece })
+      deps.hub.publish({ session_id: ids.sessionId, message_id: ids.messageId, kind, offset, text: piece, after: ids.after() })
     const live = (kind: "text" | "reasoning", piece: string) => {
       if (piece === "") return Effect.void
       if (kind === "text") text += piece
@@ -91,7 +92,7 @@ const streamCompletion = (
 export const runTurn = (deps: TurnDeps, sessionId: SessionId, messageId: MessageId, stopReason: () => StopReason) =>
   Effect.gen(function* () {
     const { sessions, projects, llm, tools, hub, config } = deps
-    const { state } = yield* sessions.load(sessionId)
+    const { state, version: loadedAt } = yield* sessions.load(sessionId)
     const index = state.messages.findIndex((m) => m.id === messageId)
     if (index < 0 || state.open_message_id !== messageId || state.project_id === null) return
     const project = (yield* projects.load(state.project_id)).state
@@ -105,8 +106,13 @@ export const runTurn = (deps: TurnDeps, sessionId: SessionId, messageId: Message
     yield* hub.begin(sessionId, messageId, { text: message.content, reasoning: message.reasoning })
     yield* Effect.addFinalizer(() => hub.end(sessionId))
 
+    // Where the log stands after the turn's own events (its start, tool calls, results).
+    let after = loadedAt
     const append = (command: Parameters<typeof sessions.execute>[1]) =>
-      typedStorageFailures(sessions.execute(sessionId, command)).pipe(Effect.asVoid)
+      typedStorageFailures(sessions.execute(sessionId, command)).pipe(
+        Effect.tap((result) => Effect.sync(() => void (after = Math.max(after, result.version)))),
+        Effect.asVoid
+      )
     const end = makeTurnEnd(sessions, sessionId, messageId, batcher)
 
     const system = [basePrompt(project.name, project.path), state.system_prompt.trim()].filter((s) => s !== "").join("\n\n")
@@ -132,7 +138,7 @@ export const runTurn = (deps: TurnDeps, sessionId: SessionId, messageId: Message
             code: "context_overflow",
             message: `the conversation no longer fits the model's context (${ctxMax} tokens) even with older tool outputs shortened; start a new session or fork from an earlier message`
           })
-        const completion = yield* streamCompletion(deps, batcher, { sessionId, messageId }, {
+        const completion = yield* streamCompletion(deps, batcher, { sessionId, messageId, after: () => after }, {
           model, messages: prompt, tools: tools.definitions, extra: { ...samplingFields(state.generation), ...ending.extra }
         })
         completionTokens += completion.usage?.completion_tokens ?? 0

@@ -8,6 +8,11 @@ export interface LiveDelta {
   /** Offset in UTF-16 code units of `text` within the message's text (or reasoning). */
   readonly offset: number
   readonly text: string
+  /**
+   * The stream version the turn's log had reached when this piece came (its start, its tool calls
+   * and results): a reader relays the piece only after those events, so text never overtakes them.
+   */
+  readonly after?: number
 }
 
 export interface InFlight {

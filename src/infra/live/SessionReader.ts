@@ -65,28 +65,27 @@ export const makeSessionReader = (sessionId: SessionId) =>
     // soon as the model sends it, while the log tail may not have relayed the message's start yet,
     // and a client must never get text for a message it has not been told about. A message open
     // when the reader began started before any socket's starting point.
+    // The same holds for the events the text follows (tool calls and results of earlier rounds):
+    // a piece waits, in order, until the log tail has relayed the version it came after.
     const started = new Set<string>(opening.openMessageId === null ? [] : [opening.openMessageId])
-    const held = new Map<string, Array<Piece>>()
-    const release = (messageId: string) => {
-      started.add(messageId)
-      const waiting = held.get(messageId)
-      held.delete(messageId)
-      for (const piece of waiting ?? []) fanOut(piece)
+    const held: Array<{ readonly piece: Piece; readonly after: number }> = []
+    const ready = (h: (typeof held)[number]) =>
+      started.has(h.piece._tag === "Delta" ? h.piece.message_id : "") && h.after <= version
+    const drain = (force = false) => {
+      while (held.length > 0 && (force || ready(held[0]))) fanOut(held.shift()!.piece)
     }
     yield* hub.listen(sessionId, (d) => {
       const piece: Piece = { _tag: "Delta", message_id: d.message_id, kind: d.kind, offset: d.offset, text: d.text, version: undefined }
-      if (started.has(d.message_id)) return fanOut(piece)
-      const waiting = held.get(d.message_id) ?? []
-      waiting.push(piece)
-      held.set(d.message_id, waiting)
-      // A start that never comes (it cannot, the log has it first) must not hold text forever.
-      if (waiting.length >= HOLD_LIMIT) release(d.message_id)
+      held.push({ piece, after: d.after ?? 0 })
+      drain()
+      // Events that never come (they cannot, the log has them first) must not hold text forever.
+      if (held.length >= HOLD_LIMIT) drain(true)
     })
 
     const relay = (stored: StoredEvent) =>
       Effect.map(Effect.either(repo.decodeStored(stored)), (decoded) => {
         version = stored.stream_version
-        if (Either.isLeft(decoded)) return
+        if (Either.isLeft(decoded)) return drain()
         const event = decoded.right
         if (event._tag === "TextDelta" || event._tag === "ReasoningDelta")
           fanOut({
@@ -95,10 +94,11 @@ export const makeSessionReader = (sessionId: SessionId) =>
           })
         else {
           fanOut({ _tag: "Event", version: stored.stream_version, event })
-          if (event._tag === "AssistantMessageStarted") release(event.message_id)
+          if (event._tag === "AssistantMessageStarted") started.add(event.message_id)
           // Another instance's turn whose end notice was lost still ends here.
           if (isTerminalEvent(event)) hub.endRemote(sessionId, event.message_id)
         }
+        drain()
       })
     yield* subscriptions.streamEvents(streamId, version).pipe(
       Stream.runForEach(relay),
