@@ -1,6 +1,6 @@
 import { expect, layer } from "@effect/vitest"
 import { Effect, Layer, Option } from "effect"
-import { MessageId } from "../../../src/domain/index.ts"
+import { MessageId, ToolCallId } from "../../../src/domain/index.ts"
 import { LiveHub } from "../../../src/infra/live/LiveHub.ts"
 import type { Piece } from "../../../src/infra/live/pieces.ts"
 import { SessionReaders } from "../../../src/infra/live/SessionReaders.ts"
@@ -14,7 +14,7 @@ const describePiece = (piece: Piece) =>
   piece._tag === "Delta" ? `delta ${piece.message_id} ${piece.offset} ${piece.text}` : `${piece.event._tag} ${piece.version}`
 
 layer(Live, { excludeTestServices: true, timeout: 60_000 })("session reader", (it) => {
-  it.scoped("live text of a message whose start the log has not relayed yet is held until the start, then follows it", () =>
+  it.scoped("live text is held until the log tail has relayed the events it follows (the message's start, a tool call), then follows them in order", () =>
     Effect.gen(function* () {
       const { sessionId } = yield* newSession
       const readers = yield* SessionReaders
@@ -47,6 +47,22 @@ layer(Live, { excludeTestServices: true, timeout: 60_000 })("session reader", (i
       // Once started, later text goes out at once.
       yield* hub.publish({ session_id: sessionId, message_id: messageId, kind: "text", offset: 3, text: "lo" })
       expect(received.map(describePiece)).toEqual([...expected, `delta ${messageId} 3 lo`])
+
+      // Text that came after a tool call the log tail has not relayed yet waits for it, and so does
+      // the text behind it.
+      const callVersion = started.version + 1
+      yield* hub.publish({ session_id: sessionId, message_id: messageId, kind: "text", offset: 5, text: " again", after: callVersion })
+      yield* hub.publish({ session_id: sessionId, message_id: messageId, kind: "text", offset: 11, text: "!" })
+      expect(received.length).toBe(3)
+      const call = yield* sessions.execute(sessionId, () => ({
+        _tag: "RequestToolCall", session_id: sessionId, message_id: messageId, tool_call_id: ToolCallId.make("call_1"),
+        name: "list_dir", args: "{}", at
+      }))
+      expect(call.version).toBe(callVersion)
+      yield* eventually(Effect.sync(() => (received.length >= 6 ? Option.some(received) : Option.none())), "the call and the held text")
+      expect(received.slice(3).map(describePiece)).toEqual([
+        `ToolCallRequested ${callVersion}`, `delta ${messageId} 5  again`, `delta ${messageId} 11 !`
+      ])
       yield* hub.end(sessionId)
     })
   )
