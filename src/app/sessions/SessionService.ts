@@ -179,6 +179,16 @@ const make = Effect.gen(function* () {
     return { version: result.version }
   })
 
+  /** Shows alternative `index` of the answers that `messageId` is one of. */
+  const selectAlternative = Effect.fn("Sessions.selectAlternative")(function* (sessionId: SessionId, messageId: MessageId, index: number) {
+    yield* get(sessionId)
+    const at = yield* nowIso
+    const result = yield* sessions.execute(sessionId, () => ({
+      _tag: "SelectAlternative" as const, session_id: sessionId, message_id: messageId, index, at
+    }))
+    return { version: result.version }
+  })
+
   const fork = Effect.fn("Sessions.fork")(function* (sessionId: SessionId, messageId: MessageId) {
     const source = yield* get(sessionId)
     const index = source.state.messages.findIndex((m) => m.id === messageId)
@@ -208,7 +218,9 @@ const make = Effect.gen(function* () {
     return yield* sessions.loadAt(sessionId, version)
   })
 
-  return { get, create, update, remove, postMessage, cancel, regenerate, continueAnswer, edit, deleteFrom, fork, stateAt }
+  return {
+    get, create, update, remove, postMessage, cancel, regenerate, continueAnswer, edit, deleteFrom, selectAlternative, fork, stateAt
+  }
 })
 
 export class SessionService extends Context.Tag("SessionService")<SessionService, Effect.Effect.Success<typeof make>>() {

@@ -122,6 +122,7 @@ export const runTurn = (deps: TurnDeps, sessionId: SessionId, messageId: Message
     const rounds: Array<Round> = []
     const repeated = makeRepeatGuard(config.maxRepeatedCalls)
     const allocateId = makeIdAllocator(message.tool_calls.map((c) => c.id))
+    const offered = yield* tools.definitionsFor(project.path)
     let completionTokens = 0
 
     const loop = Effect.gen(function* () {
@@ -139,7 +140,7 @@ export const runTurn = (deps: TurnDeps, sessionId: SessionId, messageId: Message
             message: `the conversation no longer fits the model's context (${ctxMax} tokens) even with older tool outputs shortened; start a new session or fork from an earlier message`
           })
         const completion = yield* streamCompletion(deps, batcher, { sessionId, messageId, after: () => after }, {
-          model, messages: prompt, tools: tools.definitions, extra: { ...samplingFields(state.generation), ...ending.extra }
+          model, messages: prompt, tools: offered, extra: { ...samplingFields(state.generation), ...ending.extra }
         })
         completionTokens += completion.usage?.completion_tokens ?? 0
         yield* batcher.flush

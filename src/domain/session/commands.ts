@@ -55,6 +55,7 @@ export const DeleteMessagesFrom = Schema.TaggedStruct("DeleteMessagesFrom", { se
 export const RegenerateFrom = Schema.TaggedStruct("RegenerateFrom", {
   session_id, message_id, assistant_message_id: MessageId, model, owner, at
 })
+export const SelectAlternative = Schema.TaggedStruct("SelectAlternative", { session_id, message_id, index: Schema.Number, at })
 export const EditUserMessage = Schema.TaggedStruct("EditUserMessage", {
   session_id, message_id, new_message_id: MessageId, assistant_message_id: MessageId, content: Schema.String, model, owner, at
 })
@@ -62,7 +63,8 @@ export const EditUserMessage = Schema.TaggedStruct("EditUserMessage", {
 export const SessionCommand = Schema.Union(
   CreateSession, ForkSession, RenameSession, ChangeSessionSettings, DeleteSession,
   PostUserMessage, StartAssistantMessage, AppendText, AppendReasoning, RequestToolCall, RecordToolResult,
-  CompleteMessage, FailMessage, ContinueMessage, RequestCancel, CancelMessage, InterruptMessage, DeleteMessagesFrom, RegenerateFrom, EditUserMessage
+  CompleteMessage, FailMessage, ContinueMessage, RequestCancel, CancelMessage, InterruptMessage, DeleteMessagesFrom, RegenerateFrom, EditUserMessage,
+  SelectAlternative
 )
 export type SessionCommand = typeof SessionCommand.Type
 export type SessionCommandOf<T extends SessionCommand["_tag"]> = Extract<SessionCommand, { readonly _tag: T }>

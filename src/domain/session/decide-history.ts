@@ -1,8 +1,8 @@
 import { Either } from "effect"
 import type { MessageId } from "../ids.ts"
 import type { SessionCommandOf } from "./commands.ts"
-import { MessageNotFound, type SessionError } from "./errors.ts"
-import { MessagesDeleted, UserMessagePosted, type SessionEvent } from "./events.ts"
+import { AlternativeNotFound, MessageNotFound, type SessionError } from "./errors.ts"
+import { AlternativeSelected, MessagesDeleted, MessagesSetAside, UserMessagePosted, type SessionEvent } from "./events.ts"
 import { requireContent, requireIdle, requireLive, requireMessage, requireNewIds } from "./guards.ts"
 import { startTurn } from "./startTurn.ts"
 import { messageIdsFrom, type SessionState } from "./state.ts"
@@ -31,10 +31,36 @@ export const regenerateFrom = (command: SessionCommandOf<"RegenerateFrom">, stat
     yield* requireMessage(state, message_id, "assistant")
     yield* requireNewIds(state, [assistant_message_id])
     const message_ids = yield* idsFrom(state, message_id)
-    return [
-      MessagesDeleted.make({ session_id, message_ids, at }),
-      startTurn(state, 1, { session_id, message_id: assistant_message_id, model, owner, at })
-    ]
+    const before = state.messages[state.messages.length - message_ids.length - 1]
+    // The first message of a session has nothing to hang alternatives on: it is replaced.
+    const aside = before === undefined
+      ? MessagesDeleted.make({ session_id, message_ids, at })
+      : MessagesSetAside.make({
+        session_id, after: before.id, message_ids, at,
+        count: (state.alternatives.find((a) => a.after === before.id)?.tails.length ?? 1) + 1
+      })
+    return [aside, startTurn(state, 1, { session_id, message_id: assistant_message_id, model, owner, at })]
+  })
+
+/** Shows alternative `index` of the answers after the message before `message_id` (any message of the shown ones). */
+export const selectAlternative = (command: SessionCommandOf<"SelectAlternative">, state: SessionState): Decision =>
+  Either.gen(function* () {
+    const { session_id, message_id, index, at } = command
+    yield* requireLive(state, session_id)
+    yield* requireIdle(state, session_id)
+    const position = state.messages.findIndex((m) => m.id === message_id)
+    if (position < 0) return yield* Either.left(new MessageNotFound({ message_id }))
+    const before = state.messages[position - 1]
+    const kept = before === undefined ? undefined : state.alternatives.find((a) => a.after === before.id)
+    const count = kept?.tails.length ?? 1
+    if (!Number.isInteger(index) || index < 0 || index >= count)
+      return yield* Either.left(new AlternativeNotFound({ message_id, index, count }))
+    if (kept === undefined || index === kept.active) return []
+    return [AlternativeSelected.make({
+      session_id, after: kept.after, index, count, at,
+      shown: kept.tails[index].map((m) => m.id),
+      hidden: state.messages.slice(position).map((m) => m.id)
+    })]
   })
 
 export const editUserMessage = (command: SessionCommandOf<"EditUserMessage">, state: SessionState): Decision =>

@@ -2,7 +2,7 @@ import type { Either } from "effect"
 import type { SessionCommand } from "./commands.ts"
 import type { SessionError } from "./errors.ts"
 import type { SessionEvent } from "./events.ts"
-import { deleteMessagesFrom, editUserMessage, regenerateFrom } from "./decide-history.ts"
+import { deleteMessagesFrom, editUserMessage, regenerateFrom, selectAlternative } from "./decide-history.ts"
 import { changeSettings, createSession, deleteSession, forkSession, renameSession } from "./decide-session.ts"
 import {
   appendDelta, completeMessage, continueMessage, failMessage, postUserMessage, recordToolResult, requestCancel, requestToolCall, startAssistantMessage,
@@ -35,5 +35,6 @@ export const decide = (
     case "DeleteMessagesFrom": return deleteMessagesFrom(command, state)
     case "RegenerateFrom": return regenerateFrom(command, state)
     case "EditUserMessage": return editUserMessage(command, state)
+    case "SelectAlternative": return selectAlternative(command, state)
   }
 }

@@ -89,9 +89,21 @@ export class NotContinuable extends Schema.TaggedError<NotContinuable>()(
   }
 }
 
+/** An index outside the answers kept for a message (a message never regenerated has one). */
+export class AlternativeNotFound extends Schema.TaggedError<AlternativeNotFound>()(
+  "AlternativeNotFound", { message_id: MessageId, index: Schema.Number, count: Schema.Number },
+  HttpApiSchema.annotations({ status: 404 })
+) {
+  get message(): string {
+    return this.count === 1
+      ? `Message ${this.message_id} has no alternatives: regenerate it to make one`
+      : `Message ${this.message_id} has ${this.count} alternatives: choose an index from 0 to ${this.count - 1}`
+  }
+}
+
 export const SessionError = Schema.Union(
   SessionNotFound, SessionAlreadyExists, SessionBusy, EmptyMessage, MessageNotFound, MessageAlreadyExists,
   WrongMessageRole, MessageNotOpen, DeltaOffsetMismatch, ToolCallAlreadyRequested, ToolCallNotFound,
-  ToolResultAlreadyRecorded, InvalidName, NotContinuable
+  ToolResultAlreadyRecorded, InvalidName, NotContinuable, AlternativeNotFound
 )
 export type SessionError = typeof SessionError.Type

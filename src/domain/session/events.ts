@@ -156,6 +156,31 @@ export const MessagesDeleted = Schema.TaggedStruct("MessagesDeleted", {
 })
 export type MessagesDeleted = typeof MessagesDeleted.Type
 
+/**
+ * A regenerate keeps the answer it replaces: `message_ids` (the answer and what followed it) are
+ * set aside as an alternative after message `after`, which now has `count` answers, the coming one last.
+ */
+export const MessagesSetAside = Schema.TaggedStruct("MessagesSetAside", {
+  session_id,
+  after: MessageId,
+  message_ids: Schema.Array(MessageId),
+  count: Schema.Number,
+  at
+})
+export type MessagesSetAside = typeof MessagesSetAside.Type
+
+/** Alternative `index` (of `count`) after message `after` is shown: `shown` replace `hidden`. */
+export const AlternativeSelected = Schema.TaggedStruct("AlternativeSelected", {
+  session_id,
+  after: MessageId,
+  index: Schema.Number,
+  count: Schema.Number,
+  shown: Schema.Array(MessageId),
+  hidden: Schema.Array(MessageId),
+  at
+})
+export type AlternativeSelected = typeof AlternativeSelected.Type
+
 export const SessionEvent = Schema.Union(
   SessionCreated,
   MessagesCopied,
@@ -174,7 +199,9 @@ export const SessionEvent = Schema.Union(
   CancelRequested,
   AssistantMessageCancelled,
   AssistantMessageInterrupted,
-  MessagesDeleted
+  MessagesDeleted,
+  MessagesSetAside,
+  AlternativeSelected
 )
 export type SessionEvent = typeof SessionEvent.Type
 export type SessionEventEncoded = typeof SessionEvent.Encoded
@@ -197,7 +224,9 @@ const tagSet: { readonly [K in SessionEvent["_tag"]]: K } = {
   CancelRequested: "CancelRequested",
   AssistantMessageCancelled: "AssistantMessageCancelled",
   AssistantMessageInterrupted: "AssistantMessageInterrupted",
-  MessagesDeleted: "MessagesDeleted"
+  MessagesDeleted: "MessagesDeleted",
+  MessagesSetAside: "MessagesSetAside",
+  AlternativeSelected: "AlternativeSelected"
 }
 export const sessionEventTypes: ReadonlyArray<SessionEvent["_tag"]> = Object.values(tagSet)
 

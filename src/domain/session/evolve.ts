@@ -1,7 +1,7 @@
 import type { MessageId } from "../ids.ts"
 import type { SessionEvent } from "./events.ts"
 import type { MessagePart, MessageSnapshot } from "./message.ts"
-import { initialState, type SessionState } from "./state.ts"
+import { type Alternatives, initialState, type SessionState } from "./state.ts"
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 type DraftMessage = Mutable<MessageSnapshot>
@@ -179,10 +179,48 @@ const applyEvent = (draft: Draft, event: SessionEvent): void => {
       })
     case "MessagesDeleted": {
       const gone = new Set<MessageId>(event.message_ids)
+      const first = draft.messages.findIndex((m) => gone.has(m.id))
+      // What is deleted from an answer on takes that answer's alternatives with it.
+      const before = first > 0 ? draft.messages[first - 1].id : undefined
       draft.messages = draft.messages.filter((m) => !gone.has(m.id))
       if (draft.open_message_id !== null && gone.has(draft.open_message_id)) draft.open_message_id = null
+      draft.alternatives = reachable(draft.messages, draft.alternatives.filter((a) => a.after !== before))
       return
     }
+    case "MessagesSetAside": {
+      const aside = new Set<MessageId>(event.message_ids)
+      const tail = draft.messages.filter((m) => aside.has(m.id))
+      draft.messages = draft.messages.filter((m) => !aside.has(m.id))
+      const kept = draft.alternatives.find((a) => a.after === event.after)
+      const tails = kept === undefined ? [tail] : kept.tails.map((t, i) => (i === kept.active ? tail : t))
+      draft.alternatives = [
+        ...draft.alternatives.filter((a) => a !== kept),
+        { after: event.after, active: tails.length, tails: [...tails, []] }
+      ]
+      return
+    }
+    case "AlternativeSelected": {
+      const kept = draft.alternatives.find((a) => a.after === event.after)
+      const at = draft.messages.findIndex((m) => m.id === event.after)
+      if (kept === undefined || at < 0 || kept.tails[event.index] === undefined) return
+      const current = draft.messages.slice(at + 1)
+      draft.messages = [...draft.messages.slice(0, at + 1), ...kept.tails[event.index]]
+      const tails = kept.tails.map((t, i) => (i === event.index ? [] : i === kept.active ? current : t))
+      draft.alternatives = draft.alternatives.map((a) => (a === kept ? { after: a.after, active: event.index, tails } : a))
+      return
+    }
+  }
+}
+
+/** The alternatives still attached to a message the session holds (shown, or in a tail kept aside). */
+const reachable = (messages: ReadonlyArray<MessageSnapshot>, alternatives: ReadonlyArray<Alternatives>): Array<Alternatives> => {
+  let kept = alternatives.slice()
+  for (;;) {
+    const ids = new Set<MessageId>(messages.map((m) => m.id))
+    for (const a of kept) for (const tail of a.tails) for (const m of tail) ids.add(m.id)
+    const next = kept.filter((a) => ids.has(a.after))
+    if (next.length === kept.length) return next
+    kept = next
   }
 }
 

@@ -4,7 +4,7 @@ import type { MessageRole, MessageSnapshot } from "./message.ts"
 import {
   EmptyMessage, MessageAlreadyExists, MessageNotFound, MessageNotOpen, SessionBusy, SessionNotFound, WrongMessageRole
 } from "./errors.ts"
-import { findMessage, type SessionState } from "./state.ts"
+import { allMessageIds, findMessage, type SessionState } from "./state.ts"
 
 const ok = Either.right(undefined)
 
@@ -22,7 +22,7 @@ export const requireNewIds = (
   state: SessionState,
   ids: ReadonlyArray<MessageId>
 ): Either.Either<void, MessageAlreadyExists> => {
-  const seen = new Set<MessageId>(state.messages.map((m) => m.id))
+  const seen = allMessageIds(state)
   for (const id of ids) {
     if (seen.has(id)) return Either.left(new MessageAlreadyExists({ message_id: id }))
     seen.add(id)

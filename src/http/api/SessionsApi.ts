@@ -24,6 +24,9 @@ export const SessionPatch = Schema.Struct({
   generation: Schema.optional(GenerationPatch)
 })
 export const NewMessage = Schema.Struct({ content: Text, client_request_id: Schema.optional(Text) })
+export const AlternativeChoice = Schema.Struct({
+  index: Schema.Int.pipe(Schema.nonNegative({ message: () => "index must be a whole number from 0" }))
+})
 export const IdempotencyHeaders = Schema.Struct({ "idempotency-key": Schema.optional(Text) })
 
 export class SessionsApi extends HttpApiGroup.make("sessions")
@@ -59,6 +62,13 @@ export class SessionsApi extends HttpApiGroup.make("sessions")
     HttpApiEndpoint.del("deleteFrom", "/sessions/:id/messages/:message_id")
       .setPath(MessagePath)
       .addSuccess(Versioned)
+  )
+  .add(
+    HttpApiEndpoint.post("select", "/sessions/:id/messages/:message_id/select")
+      .setPath(MessagePath)
+      .setPayload(AlternativeChoice)
+      .addSuccess(SessionDetail)
+      .annotate(OpenApi.Description, "Shows another of the answers kept for a regenerated message: `message_id` is the answer shown now (the message that carries `alternatives`), `index` the one to show (from 0). Answers the session as it now is; 404 for an index out of range, 409 while an answer streams.")
   )
   .add(
     HttpApiEndpoint.post("fork", "/sessions/:id/fork")

@@ -71,7 +71,12 @@ export const Message = Schema.Struct({
   finished_at: Schema.NullOr(Schema.String),
   model: Schema.NullOr(Schema.String),
   /** The message in the order it happened; content, reasoning, tool_calls and tool_results are views of it. */
-  parts: Schema.Array(MessagePartView)
+  parts: Schema.Array(MessagePartView),
+  /**
+   * Set on an answer that was regenerated: which of the answers to the message before it is shown
+   * (index from 0) and how many there are. Select another with POST …/messages/{id}/select.
+   */
+  alternatives: Schema.NullOr(Schema.Struct({ index: Schema.Number, count: Schema.Number }))
 })
 export type Message = typeof Message.Type
 

@@ -8,7 +8,7 @@ import { Api } from "../api/Api.ts"
 import type { LoggedEvent } from "../api/schemas.ts"
 import { exportMarkdown } from "./exportMarkdown.ts"
 import { api } from "./toApiError.ts"
-import { messageView, sessionView } from "./views.ts"
+import { messagesView, sessionView } from "./views.ts"
 
 const logged = (e: StoredEvent): LoggedEvent => ({
   version: e.stream_version,
@@ -34,7 +34,7 @@ export const AuditLive = HttpApiBuilder.group(Api, "audit", (handlers) =>
         const current = yield* sessions.get(id)
         const { state, version: v } =
           version === undefined || version >= current.version ? current : yield* sessions.stateAt(id, version)
-        return { session: sessionView(state, v), messages: state.messages.map((m) => messageView(id, m)), version: v }
+        return { session: sessionView(state, v), messages: messagesView(id, state), version: v }
       })
 
     return handlers

@@ -5,7 +5,7 @@ import type { SessionId } from "../../domain/index.ts"
 import { LiveHub } from "../../infra/live/LiveHub.ts"
 import { Api } from "../api/Api.ts"
 import { api } from "./toApiError.ts"
-import { messageView, sessionView } from "./views.ts"
+import { messagesView, sessionView } from "./views.ts"
 
 export const SessionsLive = HttpApiBuilder.group(Api, "sessions", (handlers) =>
   Effect.gen(function* () {
@@ -17,11 +17,7 @@ export const SessionsLive = HttpApiBuilder.group(Api, "sessions", (handlers) =>
       Effect.gen(function* () {
         const { state, version } = yield* sessions.get(id)
         const live = Option.getOrUndefined(yield* hub.inFlight(id))
-        const messages = state.messages.map((m) =>
-          // Live text only for the message the log shows streaming: an ended one has all its text in the log.
-          messageView(id, m, live !== undefined && live.message_id === m.id && m.status === "streaming" ? live : undefined)
-        )
-        return { session: sessionView(state, version), messages, version }
+        return { session: sessionView(state, version), messages: messagesView(id, state, live), version }
       })
 
     return handlers
@@ -46,6 +42,9 @@ export const SessionsLive = HttpApiBuilder.group(Api, "sessions", (handlers) =>
       .handle("continue", ({ path }) => api(sessions.continueAnswer(path.id, path.message_id)))
       .handle("edit", ({ path, payload }) => api(sessions.edit(path.id, path.message_id, payload.content)))
       .handle("deleteFrom", ({ path }) => api(sessions.deleteFrom(path.id, path.message_id)))
+      .handle("select", ({ path, payload }) =>
+        api(Effect.zipRight(sessions.selectAlternative(path.id, path.message_id, payload.index), detail(path.id)))
+      )
       .handle("fork", ({ path, payload }) =>
         api(Effect.flatMap(sessions.fork(path.id, payload.message_id), ({ state }) => detail(state.session_id ?? path.id)))
       )

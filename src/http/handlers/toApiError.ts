@@ -6,7 +6,7 @@ import {
 type Make = new (props: { readonly error: { readonly code: string; readonly message: string } }) => ApiError
 
 const byTag: Readonly<Record<string, Make>> = {
-  SessionNotFound: NotFound, ProjectNotFound: NotFound, MessageNotFound: NotFound, ToolCallNotFound: NotFound,
+  SessionNotFound: NotFound, ProjectNotFound: NotFound, AlternativeNotFound: NotFound, MessageNotFound: NotFound, ToolCallNotFound: NotFound,
   SessionBusy: Conflict, NotContinuable: Conflict, SessionAlreadyExists: Conflict, MessageAlreadyExists: Conflict, MessageNotOpen: Conflict,
   DeltaOffsetMismatch: Conflict, ToolCallAlreadyRequested: Conflict, ToolResultAlreadyRecorded: Conflict,
   ProjectAlreadyExists: Conflict, ProjectPathTaken: Conflict, ConcurrencyConflict: Conflict,

@@ -1,4 +1,4 @@
-import { type ExpandedPart, expandParts, type MessageSnapshot, type SessionState } from "../../domain/index.ts"
+import { alternativesAt, type ExpandedPart, expandParts, type MessageSnapshot, type SessionState } from "../../domain/index.ts"
 import type { Message, MessagePartView, Session } from "../api/schemas.ts"
 
 const seconds = (from: string, to: string | null) => (to === null ? 0 : (Date.parse(to) - Date.parse(from)) / 1000)
@@ -15,7 +15,12 @@ const tokPerS = (m: MessageSnapshot) => {
   return m.usage === null || duration <= 0 ? null : m.usage.completion_tokens / duration
 }
 
-export const messageView = (sessionId: string, m: MessageSnapshot, liveText?: { text: string; reasoning: string }): Message => ({
+export const messageView = (
+  sessionId: string,
+  m: MessageSnapshot,
+  liveText?: { text: string; reasoning: string },
+  alternatives: { readonly index: number; readonly count: number } | null = null
+): Message => ({
   id: m.id,
   session_id: sessionId,
   role: m.role,
@@ -33,8 +38,24 @@ export const messageView = (sessionId: string, m: MessageSnapshot, liveText?: { 
   started_at: m.started_at,
   finished_at: m.finished_at,
   model: m.model,
-  parts: expandParts(m, liveText).map(partView)
+  parts: expandParts(m, liveText).map(partView),
+  alternatives
 })
+
+/**
+ * The shown messages of a session, each with its alternatives; `live` is the hub's text of the
+ * message in flight, used only while the log shows that message streaming (an ended one has all its text in the log).
+ */
+export const messagesView = (sessionId: string, state: SessionState, live?: InFlightText): Array<Message> =>
+  state.messages.map((m, i) =>
+    messageView(sessionId, m, live !== undefined && live.message_id === m.id && m.status === "streaming" ? live : undefined, alternativesAt(state, i))
+  )
+
+interface InFlightText {
+  readonly message_id: string
+  readonly text: string
+  readonly reasoning: string
+}
 
 const partView = (p: ExpandedPart): MessagePartView => {
   switch (p.type) {

@@ -5,6 +5,7 @@ import { EventStore } from "../../infra/eventstore/EventStore.ts"
 import type { StoredEvent } from "../../infra/eventstore/model.ts"
 import type { InFlight } from "../../infra/live/LiveHub.ts"
 import { persistedEnd } from "../../infra/live/persistedEnd.ts"
+import { eventPiece } from "../../infra/live/eventPiece.ts"
 import type { Piece } from "../../infra/live/pieces.ts"
 import type { SessionReaders } from "../../infra/live/SessionReaders.ts"
 import { SessionRepository } from "../../infra/repositories/SessionRepository.ts"
@@ -93,15 +94,15 @@ export const streamSession = (
       })
 
     const toPiece = (stored: StoredEvent) =>
-      Effect.map(Effect.option(repo.decodeStored(stored)), (decoded): Piece | undefined => {
-        if (Option.isNone(decoded)) return undefined
+      Effect.flatMap(Effect.option(repo.decodeStored(stored)), (decoded): Effect.Effect<Piece | undefined> => {
+        if (Option.isNone(decoded)) return Effect.succeed(undefined)
         const event = decoded.value
         if (event._tag === "TextDelta" || event._tag === "ReasoningDelta")
-          return {
+          return Effect.succeed({
             _tag: "Delta", message_id: event.message_id, kind: event._tag === "TextDelta" ? "text" : "reasoning",
             offset: event.offset, text: event.text, version: stored.stream_version
-          }
-        return { _tag: "Event", version: stored.stream_version, event }
+          })
+        return eventPiece(repo, sessionId, event, stored.stream_version)
       })
 
     if (joined.version - view.version > config.snapshotAfter) {

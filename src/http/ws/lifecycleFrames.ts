@@ -22,7 +22,7 @@ export const lifecycleFrames = (read: typeof ReadModels.Service, event: DomainEv
       case "ProjectRemoved":
         return [{ type: "project_removed", project_id: event.project_id }]
       case "TextDelta": case "ReasoningDelta": case "ToolCallRequested": case "ToolResultRecorded":
-      case "UserMessagePosted": case "MessagesDeleted": case "MessagesCopied":
+      case "UserMessagePosted": case "MessagesDeleted": case "MessagesCopied": case "MessagesSetAside": case "AlternativeSelected":
         return []
       default:
         break

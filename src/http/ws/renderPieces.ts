@@ -41,7 +41,7 @@ const deltaJson = (d: OpenDelta) => {
 const eventFrame = (piece: EventPiece) => {
   const cached = eventJson.get(piece)
   if (cached !== undefined) return cached
-  const frame = persistedFrame(piece.event, piece.version)
+  const frame = persistedFrame(piece.event, piece.version, piece.state)
   const json = frame === undefined ? null : JSON.stringify(frame)
   eventJson.set(piece, json)
   return json

@@ -1,8 +1,16 @@
-import type { SessionEvent } from "../../domain/index.ts"
-import { messageView } from "../handlers/views.ts"
+import type { SessionEvent, SessionState } from "../../domain/index.ts"
+import { messagesView, messageView } from "../handlers/views.ts"
 
-/** A frame for a persisted event (deltas are handled by the cursor); every one carries its version. */
-export const persistedFrame = (event: SessionEvent, version: number): Record<string, unknown> | undefined => {
+/**
+ * A frame for a persisted event (deltas are handled by the cursor); every one carries its version.
+ * `state`: for an AlternativeSelected, the session at its version, for the messages it shows (the
+ * client has not got them).
+ */
+export const persistedFrame = (
+  event: SessionEvent,
+  version: number,
+  state?: SessionState
+): Record<string, unknown> | undefined => {
   const base = { version, at: event.at }
   switch (event._tag) {
     case "SessionCreated":
@@ -41,6 +49,16 @@ export const persistedFrame = (event: SessionEvent, version: number): Record<str
       return { type: "message_interrupted", ...base, message_id: event.message_id, reason: event.reason }
     case "MessagesDeleted":
       return { type: "messages_deleted", ...base, message_ids: event.message_ids }
+    case "MessagesSetAside":
+      return {
+        type: "messages_set_aside", ...base, after: event.after, message_ids: event.message_ids,
+        alternatives: { index: event.count - 1, count: event.count }
+      }
+    case "AlternativeSelected":
+      return {
+        type: "alternative_selected", ...base, after: event.after, alternatives: { index: event.index, count: event.count },
+        messages: state === undefined ? [] : messagesView(event.session_id, state).slice(state.messages.findIndex((m) => m.id === event.after) + 1)
+      }
     case "TextDelta":
     case "ReasoningDelta":
       return undefined

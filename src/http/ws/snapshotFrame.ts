@@ -1,6 +1,6 @@
 import type { SessionState } from "../../domain/index.ts"
 import type { InFlight } from "../../infra/live/LiveHub.ts"
-import { messageView, sessionView } from "../handlers/views.ts"
+import { messagesView, sessionView } from "../handlers/views.ts"
 
 /**
  * The session as of `version`, in the shape of GET /api/sessions/{id}; the streaming message's
@@ -8,7 +8,7 @@ import { messageView, sessionView } from "../handlers/views.ts"
  * client now has of each.
  */
 export const snapshotFrame = (sessionId: string, state: SessionState, version: number, live: InFlight | null) => {
-  const messages = state.messages.map((m) => messageView(sessionId, m, live !== null && live.message_id === m.id ? live : undefined))
+  const messages = messagesView(sessionId, state, live ?? undefined)
   return {
     frame: { type: "snapshot", version, session: { session: sessionView(state, version), messages, version } },
     messages

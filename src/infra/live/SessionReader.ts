@@ -5,6 +5,7 @@ import type { StoredEvent } from "../eventstore/model.ts"
 import { Subscriptions } from "../eventstore/Subscriptions.ts"
 import { SessionRepository } from "../repositories/SessionRepository.ts"
 import { type InFlight, LiveHub } from "./LiveHub.ts"
+import { eventPiece } from "./eventPiece.ts"
 import type { Outbox, Piece } from "./pieces.ts"
 
 /** Live pieces held for one message whose start the log has not relayed yet, at most. */
@@ -83,17 +84,21 @@ export const makeSessionReader = (sessionId: SessionId) =>
     })
 
     const relay = (stored: StoredEvent) =>
-      Effect.map(Effect.either(repo.decodeStored(stored)), (decoded) => {
+      Effect.gen(function* () {
+        const decoded = yield* Effect.either(repo.decodeStored(stored))
+        const event = Either.isRight(decoded) ? decoded.right : undefined
+        const piece = event === undefined || event._tag === "TextDelta" || event._tag === "ReasoningDelta"
+          ? undefined
+          : yield* eventPiece(repo, sessionId, event, stored.stream_version)
         version = stored.stream_version
-        if (Either.isLeft(decoded)) return drain()
-        const event = decoded.right
+        if (event === undefined) return drain()
         if (event._tag === "TextDelta" || event._tag === "ReasoningDelta")
           fanOut({
             _tag: "Delta", message_id: event.message_id, kind: event._tag === "TextDelta" ? "text" : "reasoning",
             offset: event.offset, text: event.text, version: stored.stream_version
           })
         else {
-          fanOut({ _tag: "Event", version: stored.stream_version, event })
+          if (piece !== undefined) fanOut(piece)
           if (event._tag === "AssistantMessageStarted") started.add(event.message_id)
           // Another instance's turn whose end notice was lost still ends here.
           if (isTerminalEvent(event)) hub.endRemote(sessionId, event.message_id)

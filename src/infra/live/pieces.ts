@@ -1,4 +1,4 @@
-import type { SessionEvent } from "../../domain/index.ts"
+import type { SessionEvent, SessionState } from "../../domain/index.ts"
 
 /**
  * A piece of streamed text: from the live hub (no version: not yet persisted) or a delta batch
@@ -18,6 +18,8 @@ export interface EventPiece {
   readonly _tag: "Event"
   readonly version: number
   readonly event: SessionEvent
+  /** For an AlternativeSelected, the session at its version: the messages it shows (see eventPiece.ts). */
+  readonly state?: SessionState
 }
 
 /** What a session reader hands each of its sockets, in the order it learnt it. */

@@ -116,8 +116,13 @@ const eventRows = (sql: SqlClient.SqlClient, streamId: string, event: SessionEve
       return closeMessage(sql, streamId, event.session_id, event.message_id, {
         ...noUsage, status: "interrupted", error: { code: "interrupted", message: event.reason }, at: event.at
       })
+    // `deleted` marks every row not on the shown branch: deleted, or kept aside as an alternative.
     case "MessagesDeleted":
+    case "MessagesSetAside":
       return sql`UPDATE messages SET deleted = true WHERE session_id = ${event.session_id} AND id IN ${sql.in(event.message_ids)}`
+    case "AlternativeSelected":
+      return sql`UPDATE messages SET deleted = NOT (id IN ${sql.in(event.shown)})
+        WHERE session_id = ${event.session_id} AND id IN ${sql.in([...event.shown, ...event.hidden])}`
   }
 }
 

@@ -8,10 +8,10 @@ import { isSessionStateShape } from "./sessionStateShape.ts"
  * The shape of `state` in session_snapshots: bump it with any change to SessionState's encoded form
  * or to what a snapshot leaves out. 1: the whole state. 2: finished messages' text left out (read
  * from the messages read model, see sessionSnapshotTexts.ts). 3: messages hold their parts (the
- * order of their text and tool steps). 4: the session's sampling settings. A row of another
- * version counts as no snapshot.
+ * order of their text and tool steps). 4: the session's sampling settings. 5: regenerated answers
+ * kept as alternatives. A row of another version counts as no snapshot.
  */
-export const SNAPSHOT_SCHEMA_VERSION = 4
+export const SNAPSHOT_SCHEMA_VERSION = 5
 
 /**
  * A snapshot is written at a terminal event only once this many events have passed since the last

@@ -21,12 +21,13 @@ export const isSessionStateShape = (u: unknown): u is SessionState =>
   isGeneration(u.generation) &&
   (u.forked_from === null || isForkedFrom(u.forked_from)) &&
   Array.isArray(u.messages) && u.messages.every(isMessage) &&
+  Array.isArray(u.alternatives) && u.alternatives.every(isAlternatives) &&
   isStringOrNull(u.open_message_id) &&
   isStringOrNull(u.created_at) &&
   isStringOrNull(u.updated_at) &&
   isNumber(u.version)
 
-const STATE_KEYS = 15
+const STATE_KEYS = 16
 const MESSAGE_KEYS = 17
 
 type Fields = Record<string, unknown>
@@ -44,6 +45,10 @@ const isGeneration = (u: unknown) =>
 
 const isForkedFrom = (u: unknown) =>
   isRecord(u, 3) && typeof u.session_id === "string" && isNumber(u.version) && typeof u.message_id === "string"
+
+const isAlternatives = (u: unknown) =>
+  isRecord(u, 3) && typeof u.after === "string" && isNumber(u.active) &&
+  Array.isArray(u.tails) && u.tails.every((tail) => Array.isArray(tail) && tail.every(isMessage))
 
 const STATUSES: ReadonlySet<unknown> = new Set(["streaming", "complete", "failed", "cancelled", "interrupted"])
 

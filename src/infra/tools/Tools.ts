@@ -1,4 +1,4 @@
-import { Config, Context, Effect, JSONSchema, Layer, Schema } from "effect"
+import { Config, Context, Effect, JSONSchema, Layer, Option, Schema } from "effect"
 import { argumentIssues, argumentsPreview } from "./ArgSchemas.ts"
 import { FindFilesArgs, findFiles, findFilesDescription } from "./FindFiles.ts"
 import { capBytes, count, note } from "./Format.ts"
@@ -10,6 +10,9 @@ import { makeSecretRules } from "./Secrets.ts"
 import type { ToolContext, ToolResult, ToolRun } from "./ToolContext.ts"
 import { toolLimitsConfig, type ToolLimits } from "./ToolLimits.ts"
 import { ViewFileArgs, viewFile, viewFileDescription } from "./ViewFile.ts"
+import { makeGitAccess } from "./git/GitAccess.ts"
+import { findGit } from "./git/GitCommand.ts"
+import { gitTools as makeGitTools } from "./git/GitTools.ts"
 
 export interface ToolDefinition {
   readonly name: string
@@ -70,7 +73,22 @@ const failed = (error: string): ToolOutcome => ({ output: "", truncated: false, 
 export const makeTools = Effect.fn("Tools.make")(function* (limits: ToolLimits, pathEnv: string) {
   const secretRules = yield* makeSecretRules
   const rg = limits.grepEngine === "js" ? null : yield* findRg(pathEnv)
-  const byName = new Map(allTools.map((tool) => [tool.definition.name, tool]))
+  const gitBinary = yield* findGit(pathEnv)
+  const git = gitBinary === null ? null : makeGitAccess(gitBinary, pathEnv)
+  const gitTools = git === null ? [] : makeGitTools(git, defineTool)
+  const byName = new Map([...allTools, ...gitTools].map((tool) => [tool.definition.name, tool]))
+  const definitions = allTools.map((tool) => tool.definition)
+  const withGit = [...definitions, ...gitTools.map((tool) => tool.definition)]
+
+  /** The git tools join the file tools when the project folder is inside a git work tree. */
+  const definitionsFor = (projectRoot: string): Effect.Effect<ReadonlyArray<ToolDefinition>> =>
+    git === null
+      ? Effect.succeed(definitions)
+      : PathGuard.resolveRoot(projectRoot).pipe(
+        Effect.flatMap(git.lookup),
+        Effect.map((repo) => (Option.isSome(repo) ? withGit : definitions)),
+        Effect.orElseSucceed(() => definitions)
+      )
 
   const run = (projectRoot: string, name: string, argsJson: string): Effect.Effect<ToolOutcome> =>
     Effect.gen(function* () {
@@ -91,13 +109,16 @@ export const makeTools = Effect.fn("Tools.make")(function* (limits: ToolLimits, 
       Effect.withSpan("Tools.run", { attributes: { tool: name } })
     )
 
-  return { definitions: allTools.map((tool) => tool.definition), run }
+  return { definitions, definitionsFor, run }
 })
 
 export class Tools extends Context.Tag("Tools")<
   Tools,
   {
+    /** the file tools, offered in every project */
     readonly definitions: ReadonlyArray<ToolDefinition>
+    /** the tools to offer for one project: the file tools, and the git tools inside a git work tree */
+    readonly definitionsFor: (projectRoot: string) => Effect.Effect<ReadonlyArray<ToolDefinition>>
     /** Never fails: every problem comes back as `error`, written for the model. */
     readonly run: (projectRoot: string, name: string, argsJson: string) => Effect.Effect<ToolOutcome>
   }

@@ -60,8 +60,8 @@ it("generated sequences exercise most event types", () => {
     run(steps).forEach((e) => seen.add(e._tag))
   )
   expect([...seen].sort()).toStrictEqual([
-    "AssistantMessageCancelled", "AssistantMessageCompleted", "AssistantMessageFailed", "AssistantMessageInterrupted",
-    "AssistantMessageStarted", "MessagesDeleted", "ReasoningDelta", "SessionCreated", "SessionRenamed", "TextDelta",
+    "AlternativeSelected", "AssistantMessageCancelled", "AssistantMessageCompleted", "AssistantMessageFailed", "AssistantMessageInterrupted",
+    "AssistantMessageStarted", "MessagesDeleted", "MessagesSetAside", "ReasoningDelta", "SessionCreated", "SessionRenamed", "TextDelta",
     "ToolCallRequested", "ToolResultRecorded", "UserMessagePosted"
   ])
 })

@@ -9,7 +9,7 @@ import { at, cmd, created, msg, sessionId } from "./builders.ts"
 /** A step picks a kind of command; it is turned into a concrete command against the current state. */
 export const step = fc.record({
   kind: fc.constantFrom("post", "text", "reasoning", "tool", "result", "complete", "fail", "cancel", "interrupt", "rename",
-    "deleteFrom", "regenerate", "edit"),
+    "deleteFrom", "regenerate", "edit", "select"),
   text: fc.string({ minLength: 0, maxLength: 6, unit: "grapheme" }),
   n: fc.nat(3)
 })
@@ -40,6 +40,8 @@ const toCommand = (s: Step, state: SessionState, next: () => number): C.SessionC
     case "deleteFrom": return C.DeleteMessagesFrom.make({ session_id: sessionId, message_id: pick(state, s.n), at })
     case "regenerate":
       return C.RegenerateFrom.make({ session_id: sessionId, message_id: pick(state, s.n), assistant_message_id: msg(next()), model: null, at })
+    case "select":
+      return C.SelectAlternative.make({ session_id: sessionId, message_id: pick(state, s.n), index: s.n % 3, at })
     case "edit": return C.EditUserMessage.make({
       session_id: sessionId, message_id: pick(state, s.n), new_message_id: msg(next()), assistant_message_id: msg(next()),
       content: "edited", model: null, at

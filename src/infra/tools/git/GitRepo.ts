@@ -1,0 +1,106 @@
+import { Effect, Option } from "effect"
+import { promises as fs } from "node:fs"
+import * as path from "node:path"
+import { isInside } from "../PathGuard.ts"
+import { gitComplaint, gitEnv, type GitOutput, runGit } from "./GitCommand.ts"
+import { ToolError } from "../ToolError.ts"
+
+/** The git work tree a project folder sits in. */
+export interface RepoInfo {
+  /** real path of the work tree's top */
+  readonly top: string
+  /** the project root relative to `top`, posix, "" or ending in "/" */
+  readonly prefix: string
+  /** `-c key=` pairs neutralising every filter.* and diff.* key the repository's config sets */
+  readonly overrides: ReadonlyArray<string>
+}
+
+/**
+ * Values for the diff.* keys that git rejects when empty (it would stop with "bad numeric config
+ * value"); each is git's own default. Every other key is overridden with an empty value.
+ */
+const safeValues: Readonly<Record<string, string>> = {
+  "diff.context": "3",
+  "diff.interhunkcontext": "0",
+  "diff.algorithm": "myers",
+  "diff.orderfile": "/dev/null",
+  "diff.statgraphwidth": "0",
+  "diff.renamelimit": "0",
+  "diff.ignoresubmodules": "none",
+  "diff.submodule": "short"
+}
+
+const neutralised = /^(filter|diff)\./i
+
+/** `git config --null --show-origin --list`: origin NUL key [LF value] NUL, repeated. */
+const parseConfigList = (text: string, cwd: string) => {
+  const parts = text.split("\0")
+  const keys = new Set<string>()
+  const files = new Set<string>()
+  for (let i = 0; i + 1 < parts.length; i += 2) {
+    const origin = parts[i]
+    const newline = parts[i + 1].indexOf("\n")
+    keys.add(newline < 0 ? parts[i + 1] : parts[i + 1].slice(0, newline))
+    if (origin.startsWith("file:")) files.add(path.resolve(cwd, origin.slice("file:".length)))
+  }
+  return { keys: [...keys], files: [...files] }
+}
+
+export const overridesFor = (keys: ReadonlyArray<string>): ReadonlyArray<string> =>
+  keys.filter((key) => neutralised.test(key)).flatMap((key) => ["-c", `${key}=${safeValues[key.toLowerCase()] ?? ""}`])
+
+const stampOf = (file: string) =>
+  Effect.promise(() => fs.stat(file).then((s) => `${s.mtimeMs}:${s.size}:${s.ino}`, () => "missing"))
+
+const stampsOf = (files: ReadonlyArray<string>) => Effect.forEach(files, stampOf, { concurrency: "unbounded" })
+
+interface Cached {
+  readonly info: RepoInfo
+  readonly files: ReadonlyArray<string>
+  readonly stamps: ReadonlyArray<string>
+}
+
+const failedWith = (output: GitOutput) => new ToolError({ message: `git: ${gitComplaint(output)}` })
+
+/**
+ * Finds the work tree of a project root and lists the config keys to neutralise. The answer is
+ * kept per root while every config file git read (and HEAD, for conditional includes) is unchanged.
+ */
+export const makeRepoLookup = (git: string, pathEnv: string) => {
+  const env = gitEnv(pathEnv)
+  const cache = new Map<string, Cached>()
+  const call = (cwd: string, args: ReadonlyArray<string>) => runGit({ git, env, cwd, args, maxBytes: 4 * 1024 * 1024 })
+
+  const discover = Effect.fn("Git.discover")(function* (root: string) {
+    const parsed = yield* call(root, ["rev-parse", "--is-inside-work-tree", "--show-toplevel", "--show-prefix", "--absolute-git-dir"])
+    if (parsed.code !== 0) return Option.none<Cached>()
+    const [inside, topShown, , gitDir] = parsed.stdout.split("\n")
+    if (inside !== "true" || topShown === undefined || gitDir === undefined || topShown === "") return Option.none<Cached>()
+    const top = yield* Effect.promise(() => fs.realpath(topShown).catch(() => null))
+    if (top === null || !isInside(top, root)) return Option.none<Cached>()
+    const listed = yield* call(root, ["config", "--null", "--show-origin", "--list"])
+    if (listed.code !== 0 || listed.cut) return yield* failedWith(listed)
+    const config = parseConfigList(listed.stdout, root)
+    const rel = path.relative(top, root).split(path.sep).join("/")
+    const files = [...config.files, path.join(gitDir, "HEAD"), path.join(gitDir, "config"), path.join(gitDir, "config.worktree")]
+    const stamps = yield* stampsOf(files)
+    return Option.some<Cached>({ info: { top, prefix: rel === "" ? "" : `${rel}/`, overrides: overridesFor(config.keys) }, files, stamps })
+  })
+
+  /** The repository of a real project root, or none when it is not inside a git work tree. */
+  const lookup = Effect.fn("Git.lookup")(function* (root: string) {
+    const cached = cache.get(root)
+    if (cached !== undefined) {
+      const now = yield* stampsOf(cached.files)
+      if (now.every((stamp, i) => stamp === cached.stamps[i])) return Option.some(cached.info)
+    }
+    const found = yield* discover(root)
+    if (Option.isSome(found)) cache.set(root, found.value)
+    else cache.delete(root)
+    return Option.map(found, (c) => c.info)
+  })
+
+  return { lookup, env }
+}
+
+export type RepoLookup = ReturnType<typeof makeRepoLookup>
