@@ -68,7 +68,10 @@ const walk = async (dir: string): Promise<Array<string>> => {
  * A repository whose config, attributes, hooks and an included config file outside it all try to
  * run commands (each would write a marker), with secrets committed and changed in the work tree.
  */
-export const makeHostileRepo = async (): Promise<HostileRepo> => {
+export const makeHostileRepo = async (
+  /** more history, written before the repository turns hostile */
+  more: (top: string, root: string) => Promise<void> = async () => {}
+): Promise<HostileRepo> => {
   const base = await makeTempBase("boocode-git-hostile-")
   const top = path.join(base, "repo")
   const root = path.join(top, "proj")
@@ -109,6 +112,7 @@ export const makeHostileRepo = async (): Promise<HostileRepo> => {
     "private/notes.txt": "PRIVATE-NOTE-v2\n"
   })
   commitAll(top, "Change b and rotate the key", "2024-03-03T12:00:00Z")
+  await more(top, root)
   // uncommitted changes, secrets included, so a work-tree diff or blame must read these files
   await writeFiles(root, {
     "README.md": "# Project\nthird (uncommitted)\n",

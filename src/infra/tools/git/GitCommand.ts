@@ -68,6 +68,8 @@ export const hardeningFlags: ReadonlyArray<string> = [
 
 export interface GitOutput {
   readonly stdout: string
+  /** bytes of stdout read */
+  readonly bytes: number
   /** stdout went past maxBytes: the rest was not read and git was stopped */
   readonly cut: boolean
   readonly code: number | null
@@ -124,7 +126,7 @@ export const runGit = (call: GitCall) =>
     child.on("close", (code) => {
       if (done) return
       done = true
-      resume(Effect.succeed({ stdout: Buffer.concat(chunks).toString("utf8"), cut, code, stderr: stderr.slice(0, 4096) }))
+      resume(Effect.succeed({ stdout: Buffer.concat(chunks).toString("utf8"), bytes: size, cut, code, stderr: stderr.slice(0, 4096) }))
     })
     return Effect.sync(() => {
       done = true

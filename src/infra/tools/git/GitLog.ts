@@ -27,7 +27,7 @@ export const gitLog = (access: GitAccess) => Effect.fn("Tools.gitLog")(function*
   // Below the repository's top, the project folder bounds the history shown.
   const scope = target !== null ? [target.pathspec] : repo.prefix === "" ? [] : ["."]
   const output = yield* access.run(context, repo, [
-    "log", "--no-color", "--no-mailmap", "--no-show-signature", "--date=short",
+    "log", "--no-color", "--no-mailmap", "--no-show-signature", "--date=short", "--abbrev=8",
     `--format=%h${sep}%ad${sep}%an${sep}%s`, `--max-count=${maxCount}`,
     "--end-of-options", ...(rev === null ? [] : [peelRange(rev)]), "--", ...scope
   ], context.limits.maxOutputBytes + 65_536).pipe(Effect.flatMap(succeeded))

@@ -28,7 +28,7 @@ export const gitShow = (access: GitAccess) => Effect.fn("Tools.gitShow")(functio
     return yield* runDiff(access, context, repo, [
       "show", ...diffFlags, "--no-mailmap", "--no-show-signature", "--diff-merges=first-parent", "--date=iso",
       commitFormat, "--end-of-options", peel(rev), "--", ...diffScope(null)
-    ], "(no commit text)")
+    ], "(the commit changes nothing in the project folder that can be shown)")
   }
   const target = yield* repoPath(context.root, args.path, context.secrets)
   if (target.rel === "") return yield* new ToolError({ message: "path names the project folder; give a file, or omit path to see the commit" })
@@ -37,7 +37,7 @@ export const gitShow = (access: GitAccess) => Effect.fn("Tools.gitShow")(functio
     Effect.flatMap(succeeded)
   )
   if (output.stdout.slice(0, 8192).includes("\0")) {
-    const binary: ToolResult = { output: `binary file at ${rev}${output.cut ? "" : `, ${count(Buffer.byteLength(output.stdout))} bytes`}`, truncated: false }
+    const binary: ToolResult = { output: `binary file at ${rev}${output.cut ? "" : `, ${count(output.bytes)} bytes`}`, truncated: false }
     return binary
   }
   if (output.stdout === "") return { output: "(empty file)", truncated: false }
