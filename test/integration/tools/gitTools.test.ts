@@ -99,7 +99,7 @@ describe("git tools", () => {
         "[truncated: showing the first 5 of 30 lines; view_file or grep the current file, or git_blame a line range]"
       ])
       const tree = yield* call("git_show", { rev: "HEAD^{tree}" })
-      expect(tree.error).toMatch(/^git: fatal: /)
+      expect(tree.error).toMatch(/^git: error: HEAD\^\{tree\}\^\{commit\}: expected commit type, but the object dereferences to tree type/)
     })
   )
 
