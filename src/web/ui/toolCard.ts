@@ -1,5 +1,6 @@
 import { h } from "../lib/dom.ts"
 import type { ToolView } from "../model/session.ts"
+import { renderDiff, showsDiff } from "./diffView.ts"
 import { renderCode } from "./markdown.ts"
 
 /** One tool call of an answer: a collapsible card with its arguments and result. */
@@ -31,8 +32,9 @@ export const toolCard = (t: ToolView, answerStreaming: boolean, open: boolean): 
   const running = t.result === null && answerStreaming
   const error = t.result?.error
   const args = prettyArgs(t.args)
+  const git = t.name.startsWith("git_")
   const card = h(
-    `details.tool${error ? ".tool-error" : ""}`,
+    `details.tool${git ? ".tool-git" : ""}${error ? ".tool-error" : ""}`,
     { "data-tool": t.name, "data-tool-id": t.id },
     h(
       "summary",
@@ -50,7 +52,11 @@ export const toolCard = (t: ToolView, answerStreaming: boolean, open: boolean): 
       h("h4", null, "Arguments"),
       renderCode(args.text, args.lang),
       t.result !== null ? h("h4", null, error ? "Error" : "Result") : null,
-      t.result !== null ? renderCode(error ? `${error}${t.result.output ? `\n\n${t.result.output}` : ""}` : t.result.output || "(empty)", "") : null,
+      t.result === null
+        ? null
+        : !error && t.result.output !== "" && showsDiff(t.name, t.args)
+          ? renderDiff(t.result.output)
+          : renderCode(error ? `${error}${t.result.output ? `\n\n${t.result.output}` : ""}` : t.result.output || "(empty)", ""),
       t.result?.truncated ? h("p.muted", null, "The output was cut at the tool's size limit.") : null
     )
   )
