@@ -89,8 +89,13 @@ const streamCompletion = (
   })
 
 /** Streams one assistant message to its end: completions and tool rounds, every step appended to the log. */
-export const runTurn = (deps: TurnDeps, sessionId: SessionId, messageId: MessageId, stopReason: () => StopReason) =>
-  Effect.gen(function* () {
+export const runTurn = (deps: TurnDeps, sessionId: SessionId, messageId: MessageId, stopReason: () => StopReason) => {
+  // Until the loop's own handlers are in place (a cancel can come while the turn is still loading
+  // its session or asking the server its context size), a stop or a failure is recorded from here:
+  // nothing is buffered yet. Without this, such a turn stayed open.
+  let handled = false
+  const early = makeTurnEnd(deps.sessions, sessionId, messageId, { flush: Effect.succeed(undefined) })
+  return Effect.gen(function* () {
     const { sessions, projects, llm, tools, hub, config } = deps
     const { state, version: loadedAt } = yield* sessions.load(sessionId)
     const index = state.messages.findIndex((m) => m.id === messageId)
@@ -200,9 +205,16 @@ export const runTurn = (deps: TurnDeps, sessionId: SessionId, messageId: Message
     // The periodic flush runs beside the loop: when it cannot store the text, the loop (and with it
     // the upstream request) stops, and the end is recorded with what was kept.
     const periodicFlush = batcher.flush.pipe(Effect.delay(config.flushInterval), Effect.forever)
+    handled = true
     const exit = yield* Effect.raceFirst(loop, periodicFlush).pipe(
       Effect.onInterrupt(() => Effect.suspend(() => end.stopped(stopReason()))),
       Effect.exit
     )
     if (Exit.isFailure(exit) && !Cause.isInterruptedOnly(exit.cause)) yield* end.failed(exit.cause)
-  }).pipe(Effect.scoped, Effect.withSpan("TurnRunner.run", { attributes: { session: sessionId, message: messageId } }))
+  }).pipe(
+    Effect.tapErrorCause((cause) => (handled || Cause.isInterruptedOnly(cause) ? Effect.void : early.failed(cause))),
+    Effect.onInterrupt(() => Effect.suspend(() => (handled ? Effect.void : early.stopped(stopReason())))),
+    Effect.scoped,
+    Effect.withSpan("TurnRunner.run", { attributes: { session: sessionId, message: messageId } })
+  )
+}

@@ -55,7 +55,7 @@ export const makeTurnEnd = (
   sessions: typeof SessionRepository.Service,
   sessionId: SessionId,
   messageId: MessageId,
-  batcher: DeltaBatcher
+  batcher: Pick<DeltaBatcher, "flush">
 ) => {
   const record = (terminal: (at: string) => Terminal) =>
     Effect.gen(function* () {
