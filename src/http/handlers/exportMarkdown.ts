@@ -12,7 +12,8 @@ const toolBlock = (body: string) => {
 
 /** A message in the order it happened: reasoning, text, each tool call with its result where it came. */
 const messageMarkdown = (m: Message) => {
-  const lines = [`## ${m.role === "user" ? "User" : "Assistant"}${m.model ? ` (${m.model})` : ""}`]
+  const alternative = m.alternatives === null ? "" : ` · answer ${m.alternatives.index + 1} of ${m.alternatives.count}`
+  const lines = [`## ${m.role === "user" ? "User" : "Assistant"}${m.model ? ` (${m.model})` : ""}${alternative}`]
   for (const part of m.parts) {
     switch (part.type) {
       case "reasoning":

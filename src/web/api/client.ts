@@ -71,6 +71,8 @@ export const api = {
   edit: (id: string, messageId: string, content: string) =>
     call("POST", `/api/sessions/${enc(id)}/messages/${enc(messageId)}/edit`, ignore, { content }),
   deleteFrom: (id: string, messageId: string) => call("DELETE", `/api/sessions/${enc(id)}/messages/${enc(messageId)}`, ignore),
+  selectAlternative: (id: string, messageId: string, index: number) =>
+    call("POST", `/api/sessions/${enc(id)}/messages/${enc(messageId)}/select`, ignore, { index }),
   fork: (id: string, messageId: string) => call("POST", `/api/sessions/${enc(id)}/fork`, ForkReply, { message_id: messageId }),
   events: (id: string) => call("GET", `/api/sessions/${enc(id)}/events?after=0`, listOf(AuditEvent, "events", "data")),
   stateAt: (id: string, version: number) => call("GET", `/api/sessions/${enc(id)}/state?version=${version}`, SessionState),

@@ -1,7 +1,7 @@
 import {
   array, boolean, literal, map, maybe, number, numberMap, optional, string, struct, tagged, type TypeOf, withDefault
 } from "../lib/decode.ts"
-import { ErrorInfo, Generation, Message, SessionDetail, SessionSummary, Usage } from "./types.ts"
+import { Alternatives, ErrorInfo, Generation, Message, SessionDetail, SessionSummary, Usage } from "./types.ts"
 
 /** Frames of WS /api/ws/sessions/{id}: persisted ones carry `version`, deltas their UTF-16 offset. */
 const v = { version: optional(number) }
@@ -64,6 +64,14 @@ export const SessionFrame = tagged("type", {
   /** The last answer goes on: its text continues from its current length in the same message. */
   message_continued: struct({ type: literal("message_continued"), ...v, message_id: string, at: optional(string) }),
   messages_deleted: struct({ type: literal("messages_deleted"), ...v, message_ids: array(string) }),
+  /** A regenerate keeps these messages aside; the answer that comes next is alternative `index` of `count`. */
+  messages_set_aside: struct({
+    type: literal("messages_set_aside"), ...v, after: string, message_ids: array(string), alternatives: Alternatives
+  }),
+  /** Another answer after message `after` is shown: `messages` replace everything after it. */
+  alternative_selected: struct({
+    type: literal("alternative_selected"), ...v, after: string, alternatives: Alternatives, messages: array(Message)
+  }),
   session_renamed: struct({ type: literal("session_renamed"), ...v, name: string, by: optional(string) }),
   session_updated: struct({
     type: literal("session_updated"),

@@ -90,6 +90,10 @@ export const MessagePart = tagged("type", {
 })
 export type MessagePart = TypeOf<typeof MessagePart>
 
+/** Which of the answers to the message before it this one is (index from 0), once one was regenerated. */
+export const Alternatives = struct({ index: number, count: number })
+export type Alternatives = TypeOf<typeof Alternatives>
+
 export const Message = struct({
   id: string,
   role: literal("user", "assistant"),
@@ -113,7 +117,8 @@ export const Message = struct({
   ctx_max: optional(number),
   timings: optional(numberMap),
   started_at: optional(string),
-  finished_at: optional(string)
+  finished_at: optional(string),
+  alternatives: optional(Alternatives)
 })
 export type Message = TypeOf<typeof Message>
 

@@ -1,5 +1,5 @@
 import type { SessionFrame } from "../api/frames.ts"
-import type { ErrorInfo, Generation, Message, MessageStatus, SessionDetail, ToolResult, Usage } from "../api/types.ts"
+import type { Alternatives, ErrorInfo, Generation, Message, MessageStatus, SessionDetail, ToolResult, Usage } from "../api/types.ts"
 
 /**
  * The conversation as the browser holds it, and how frames change it. Pure (no DOM): the socket
@@ -43,6 +43,8 @@ export interface MessageView {
   timings: Readonly<Record<string, number>> | null
   startedAt: string | null
   finishedAt: string | null
+  /** Set on an answer that was regenerated: which of the kept answers it is. */
+  alternatives: Alternatives | null
 }
 
 export interface ConversationView {
@@ -53,6 +55,8 @@ export interface ConversationView {
   generation: Generation
   version: number
   messages: Array<MessageView>
+  /** From a regenerate: the alternatives of the answer about to start after message `after`. */
+  coming: { readonly after: string; readonly alternatives: Alternatives } | null
 }
 
 export type Change =
@@ -129,7 +133,8 @@ export const fromMessage = (m: Message): MessageView => {
     ctxMax: m.ctx_max ?? null,
     timings: m.timings ?? null,
     startedAt: m.started_at ?? null,
-    finishedAt: m.finished_at ?? null
+    finishedAt: m.finished_at ?? null,
+    alternatives: m.alternatives ?? null
   }
 }
 
@@ -140,7 +145,8 @@ export const fromDetail = (d: SessionDetail): ConversationView => ({
   systemPrompt: d.session.system_prompt,
   generation: d.session.generation,
   version: d.version,
-  messages: d.messages.map(fromMessage)
+  messages: d.messages.map(fromMessage),
+  coming: null
 })
 
 /** The message still streaming, if any (the last assistant message with status streaming). */
@@ -179,7 +185,8 @@ const emptyAssistant = (id: string, model: string | null, at: string | null): Me
   ctxMax: null,
   timings: null,
   startedAt: at,
-  finishedAt: null
+  finishedAt: null,
+  alternatives: null
 })
 
 /** Places `content` at `offset` in `current`: the new text, or null when there is a gap. */
@@ -279,7 +286,10 @@ export const apply = (c: ConversationView, f: SessionFrame): Change => {
         extendParts(user.parts, "text", 0, f.content)
         c.messages.push(user)
       } else {
-        c.messages.push(emptyAssistant(f.message_id, f.model ?? (c.model || null), f.at ?? new Date().toISOString()))
+        const answer = emptyAssistant(f.message_id, f.model ?? (c.model || null), f.at ?? new Date().toISOString())
+        if (c.coming !== null && c.coming.after === c.messages.at(-1)?.id) answer.alternatives = c.coming.alternatives
+        c.coming = null
+        c.messages.push(answer)
       }
       return { kind: "structure" }
     }
@@ -329,9 +339,17 @@ export const apply = (c: ConversationView, f: SessionFrame): Change => {
       m.finishedAt = null
       return { kind: "message", id: m.id }
     }
-    case "messages_deleted": {
+    case "messages_deleted":
+    case "messages_set_aside": {
       const gone = new Set(f.message_ids)
       c.messages = c.messages.filter((m) => !gone.has(m.id))
+      if (f.type === "messages_set_aside") c.coming = { after: f.after, alternatives: f.alternatives }
+      return { kind: "structure" }
+    }
+    case "alternative_selected": {
+      const at = c.messages.findIndex((m) => m.id === f.after)
+      if (at < 0) return { kind: "gap" }
+      c.messages = [...c.messages.slice(0, at + 1), ...f.messages.map(fromMessage)]
       return { kind: "structure" }
     }
     case "session_renamed":

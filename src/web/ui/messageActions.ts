@@ -57,6 +57,13 @@ export const messageAction = async (action: ServerAction, m: MessageView): Promi
   }
 }
 
+/** The socket brings the answers shown (an `alternative_selected` frame), as it does to every tab on the session. */
+export const selectAlternative = async (m: MessageView, index: number): Promise<void> => {
+  const id = current.sessionId
+  if (id === null) return
+  await api.selectAlternative(id, m.id, index).catch(failed("Could not show that answer"))
+}
+
 export const resendEdited = (m: MessageView, content: string): void => {
   const id = current.sessionId
   if (id === null) return

@@ -2,7 +2,7 @@ import { h, replaceChildren } from "../lib/dom.ts"
 import { continuable, type ConversationView, type MessageView } from "../model/session.ts"
 import { current } from "../state/current.ts"
 import { projects } from "../state/directory.ts"
-import { messageAction, resendEdited } from "./messageActions.ts"
+import { messageAction, resendEdited, selectAlternative } from "./messageActions.ts"
 import { messagesPane, nearBottom, toBottom } from "./messagesPane.ts"
 import { type MessageCallbacks, MessageNode } from "./messageView.ts"
 
@@ -15,6 +15,7 @@ const callbacks: MessageCallbacks = {
     else if (current.sessionId !== null) nodes.get(m.id)?.startEdit()
   },
   onEditSubmit: resendEdited,
+  onSelectAlternative: (m, index) => void selectAlternative(m, index),
   canContinue: (m) => current.conversation !== null && continuable(current.conversation, m)
 }
 

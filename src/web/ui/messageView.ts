@@ -11,6 +11,8 @@ export interface MessageCallbacks {
   /** Whether the server would continue this answer now (the last one, stopped short). */
   readonly canContinue: (m: MessageView) => boolean
   readonly onEditSubmit: (m: MessageView, content: string) => void
+  /** Shows alternative `index` (from 0) in place of the answer `m`. */
+  readonly onSelectAlternative: (m: MessageView, index: number) => void
 }
 
 /** Markdown is re-rendered from the whole text at most this often while a message streams. */
@@ -190,8 +192,30 @@ export class MessageNode {
   private renderFoot(): void {
     const parts = messageStats(this.m)
     replaceChildren(this.actions, ...this.actionButtons())
-    replaceChildren(this.foot, ...parts, this.cb !== null ? this.actions : null)
-    this.foot.hidden = parts.length === 0 && this.cb === null
+    const switcher = this.alternativeSwitcher()
+    replaceChildren(this.foot, switcher, ...parts, this.cb !== null ? this.actions : null)
+    this.foot.hidden = parts.length === 0 && this.cb === null && switcher === null
+  }
+
+  /** "‹ 2/3 ›" on an answer that was regenerated: the arrows show the answer before or after it. */
+  private alternativeSwitcher(): HTMLElement | null {
+    const alt = this.m.alternatives
+    if (alt === null || alt.count < 2) return null
+    const cb = this.cb
+    const busy = this.m.status === "streaming"
+    const arrow = (label: string, title: string, index: number) =>
+      h("button", {
+        type: "button", title, "aria-label": title, "data-alt": String(index),
+        disabled: cb === null || busy || index < 0 || index >= alt.count,
+        onclick: () => cb?.onSelectAlternative(this.m, index)
+      }, label)
+    return h(
+      "span.alt-switch",
+      { role: "group", "aria-label": "Answers" },
+      arrow("‹", "Previous answer", alt.index - 1),
+      h("span.alt-count", null, `${alt.index + 1}/${alt.count}`),
+      arrow("›", "Next answer", alt.index + 1)
+    )
   }
 
   private actionButtons(): Array<HTMLElement> {

@@ -9,7 +9,7 @@ import { open, type Opened } from "./wsClient.ts"
  * and `resumePoint`), reconnecting from its resume point. `gaps` counts deltas it could not place.
  */
 export const makeModelClient = (wsUrl: string, sessionId: string) => {
-  const conversation: ConversationView = { sessionId, name: "", model: "", systemPrompt: "", generation: noGeneration, version: 0, messages: [] }
+  const conversation: ConversationView = { sessionId, name: "", model: "", systemPrompt: "", generation: noGeneration, version: 0, messages: [], coming: null }
   const state = { gaps: 0, snapshots: 0, frames: 0 }
   const feed = (raw: unknown) => {
     state.frames++

@@ -34,7 +34,7 @@ const shape = (m: MessageView) =>
     p.kind === "tool" ? `tool ${p.tool.name}${p.tool.result ? ` -> ${p.tool.result.output}` : ""}` : `${p.kind}@${p.start} ${p.text}`
   )
 
-const empty = (): ConversationView => ({ sessionId: "s", name: "n", model: "", systemPrompt: "", generation: noGeneration, version: 0, messages: [] })
+const empty = (): ConversationView => ({ sessionId: "s", name: "n", model: "", systemPrompt: "", generation: noGeneration, version: 0, messages: [], coming: null })
 
 describe("web: a message's parts, in the order they happened", () => {
   it("reads them from GET / the snapshot, with each text stretch's place in the whole text", () => {

@@ -11,7 +11,7 @@ const frame = (u: unknown): SessionFrame => {
 }
 
 const empty = (): ConversationView => ({
-  sessionId: "s", name: "n", model: "", systemPrompt: "", generation: noGeneration, version: 0, messages: []
+  sessionId: "s", name: "n", model: "", systemPrompt: "", generation: noGeneration, version: 0, messages: [], coming: null
 })
 
 describe("web: placing streamed text", () => {

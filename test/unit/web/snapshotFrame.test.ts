@@ -30,7 +30,7 @@ describe("web: the snapshot frame", () => {
   it("replaces what the client held, then the tail applies on top of it", () => {
     const c: ConversationView = {
       sessionId: "s", name: "old", model: "", systemPrompt: "", generation: noGeneration, version: 3,
-      messages: [fromMessage(messageOf(message("gone", "user", "stale", "complete")))]
+      messages: [fromMessage(messageOf(message("gone", "user", "stale", "complete")))], coming: null
     }
     const change = apply(c, frame({
       type: "snapshot", version: 1500,
