@@ -203,6 +203,44 @@ describe("an answer as it happened, Continue, and the sampling settings (real Ch
     await page.close()
   })
 
+  it("keeps a regenerated answer: ‹ 2/2 › switches between the answers, in every tab and after a reload", async () => {
+    const page = await open()
+    const sessionId = await newSession(page, projectDir)
+    app.fakeLlm.enqueue(textReply("The first answer."))
+    await ask(page, "Say something")
+    const answer = lastAssistant(page)
+    await page.locator("article.msg-assistant[data-status=complete]").waitFor({ timeout: 10_000 })
+    await expect(answer.locator(".alt-switch").count()).resolves.toBe(0)
+
+    const other = await open(`#/s/${sessionId}`)
+    await lastAssistant(other).locator(".bubble", { hasText: "The first answer." }).waitFor()
+
+    app.fakeLlm.enqueue(textReply("The second answer."))
+    await answer.locator("[data-action=regenerate]").click()
+    const count = (p: Page) => lastAssistant(p).locator(".alt-count")
+    for (const p of [page, other]) {
+      await lastAssistant(p).locator(".bubble", { hasText: "The second answer." }).waitFor({ timeout: 10_000 })
+      await expect.poll(() => count(p).textContent(), { timeout: 5_000 }).toBe("2/2")
+    }
+    expect(await page.locator("article.msg-assistant").count()).toBe(1)
+    await expect(lastAssistant(page).getByRole("button", { name: "Next answer" }).isDisabled()).resolves.toBe(true)
+    await lastAssistant(page).hover()
+    await screenshot(page, "alternatives-desktop-light")
+
+    await lastAssistant(page).getByRole("button", { name: "Previous answer" }).click()
+    for (const p of [page, other]) {
+      await lastAssistant(p).locator(".bubble", { hasText: "The first answer." }).waitFor({ timeout: 10_000 })
+      await expect.poll(() => count(p).textContent(), { timeout: 5_000 }).toBe("1/2")
+    }
+    await page.reload()
+    await lastAssistant(page).locator(".bubble", { hasText: "The first answer." }).waitFor({ timeout: 10_000 })
+    expect(await count(page).textContent()).toBe("1/2")
+    const shown = (await sessionJson(sessionId)).messages.map((m) => m.content)
+    expect(shown).toEqual(["Say something", "The first answer."])
+    await other.close()
+    await page.close()
+  })
+
   it("saw no uncaught error on any page", () => {
     expect(problems).toEqual([])
   })
