@@ -6,6 +6,7 @@
 import * as fs from "node:fs/promises"
 import * as path from "node:path"
 import { runEventStore, type EventStoreFigure } from "./figures/eventStore.ts"
+import { type GitFigure, runGit } from "./figures/git.ts"
 import { runGrep, type GrepFigure } from "./figures/grep.ts"
 import {
   type IdleStatementsFigure, type MemoryFigure, type RelayPoint, type ResumeRow, runIdleStatements, runMemory, runRelay, runResume
@@ -22,7 +23,7 @@ import { startTimedLlm, type TimedLlm } from "./lib/timedLlm.ts"
 
 const ROOT = path.resolve(import.meta.dirname, "..")
 const QUICK = process.env.BENCH_QUICK === "1"
-/** BENCH_ONLY=relay,resume runs only those figures (wal, eventStore, replay, grep, relay, resume, memory, idle, instances) and writes bench-partial.md instead. */
+/** BENCH_ONLY=relay,resume runs only those figures (wal, eventStore, replay, grep, git, relay, resume, memory, idle, instances) and writes bench-partial.md instead. */
 const ONLY = process.env.BENCH_ONLY === undefined || process.env.BENCH_ONLY === "" ? null : new Set(process.env.BENCH_ONLY.split(","))
 const wanted = (figure: string) => ONLY === null || ONLY.has(figure)
 const skip = async () => undefined
@@ -32,6 +33,7 @@ const S = {
   wal: { replyBytes: 20 * 1024, tokensPerSecond: 50, speedup: 10, intervalsMs: [100, 250, 500, 1000, 2000], defaultIntervalMs: 1000, runs: 3, chartRuns: 2 },
   replay: { runs: 3, events: 100_000, deltasPerReply: 50 },
   grep: { runs: 3, dirs: 250, perDir: 200, interruptRuns: 5 },
+  git: { runs: 10, commits: 10_000, bigLines: 5_000, bigEvery: 10 },
   relay: { levels: [1, 50, 200], runs: 3, runsAt200: 2, tokens: 50, tokensPerSecond: 50 },
   resume: { events: 10_000, samples: 40, missed: 100 },
   memory: { sockets: 2000, socketSessions: 20, runs: 1, streamingSessions: 50, streamingSeconds: 120, tokensPerSecond: 50 },
@@ -43,6 +45,7 @@ if (QUICK) {
   Object.assign(S.wal, { intervalsMs: [500, 1000], runs: 1, chartRuns: 1 })
   Object.assign(S.replay, { runs: 1, events: 20_000 })
   Object.assign(S.grep, { runs: 1, dirs: 20, interruptRuns: 2 })
+  Object.assign(S.git, { runs: 3 })
   Object.assign(S.relay, { levels: [1, 10], runs: 1, runsAt200: 1 })
   Object.assign(S.resume, { events: 2000, samples: 5 })
   Object.assign(S.memory, { sockets: 200, runs: 1, streamingSessions: 5, streamingSeconds: 10 })
@@ -70,6 +73,7 @@ interface Results {
   wal?: WalFigure
   replay?: ReplayFigure
   grep?: GrepFigure
+  git?: GitFigure
   relay?: ReadonlyArray<RelayPoint>
   resume?: ReadonlyArray<ResumeRow>
   memory?: MemoryFigure
@@ -129,6 +133,7 @@ const main = async () => {
     results.eventStore = await (wanted("eventStore") ? attempt(results, "3 event store", () => runEventStore(cluster, S.eventStore, log)) : skip())
     results.replay = await (wanted("replay") ? attempt(results, "5 replay", () => runReplay(cluster, S.replay, log)) : skip())
     results.grep = await (wanted("grep") ? attempt(results, "6 grep", () => runGrep({ ...S.grep, nodeModules: path.join(ROOT, "node_modules") }, log)) : skip())
+    results.git = await (wanted("git") ? attempt(results, "10 git tools", () => runGit(S.git, log)) : skip())
     await live(cluster, results)
     results.instances = await (wanted("instances") ? attempt(results, "9 several instances", () => runInstances(cluster, S.instances, log)) : skip())
   } finally {
@@ -336,6 +341,18 @@ const report = (m: ReturnType<typeof machine>, pgVersion: string, r: Results, to
     p("|---|---|")
     p(`| A alone | ${cell(x.wal.alone)} |`)
     p(`| A + B, viewer on B | **${cell(x.wal.shared)}** |`)
+    p()
+  } else p("_Not measured in this run._\n")
+
+  p("## 10. Git tools vs git")
+  p()
+  if (r.git) {
+    const g = r.git
+    p(`A repository generated with \`git fast-import\` (${g.generateSeconds.toFixed(0)} s): ${fmt(g.commits)} commits; a ${fmt(g.bigLines)}-line big.txt rewritten (5 lines each time) every ${S.git.bigEvery}th commit, the others touching small files; big.txt then edited in the work tree. Each tool call (Tools.run: repository lookup, hardened git with the repository's filter/diff keys neutralised, parsing, secret filter, caps) against the same git command run directly from Node (execFile, whole stdout read), interleaved, ${S.git.runs} runs after a warm-up; ratios are each tool run ÷ git's median. ${g.gitVersion}. Target: within 1.5×.`)
+    p()
+    p("| call | git run directly | git (ms) | tool (ms) | tool ÷ git |")
+    p("|---|---|---|---|---|")
+    for (const row of g.rows) p(`| ${row.what} | \`${row.direct}\` | ${cell(row.directMs)} | ${cell(row.toolMs)} | ${cell(row.ratio, "×")} |`)
     p()
   } else p("_Not measured in this run._\n")
 
