@@ -49,7 +49,7 @@ export interface HostileRepo {
   readonly markers: string
   /** the marker files present now */
   readonly markersLeft: () => Promise<ReadonlyArray<string>>
-  /** a digest of every file under .git (path, content, mtime) */
+  /** a digest of every file under .git, and the embedded repository's (path, content, mtime) */
   readonly gitDirDigest: () => Promise<string>
   readonly cleanup: () => Promise<void>
 }
@@ -83,7 +83,7 @@ export const makeHostileRepo = async (
     // the filter scripts pass their input through, so a run would go unnoticed but for the marker
     await fs.writeFile(file, `#!/bin/sh\ntouch '${path.join(markers, name)}'\ncat\n`, { mode: 0o755 })
   }
-  for (const name of ["fsmonitor", "external-diff", "textconv", "clean", "smudge", "process", "pager", "ssh", "credential", "askpass", "gpg", "inc-clean", "inc-external", "inc-pager", "inc-textconv", "diff-command"]) {
+  for (const name of ["sub-fsmonitor", "sub-clean", "fsmonitor", "external-diff", "textconv", "clean", "smudge", "process", "pager", "ssh", "credential", "askpass", "gpg", "inc-clean", "inc-external", "inc-pager", "inc-textconv", "diff-command"]) {
     await script(path.join(evil, `${name}.sh`), name)
   }
   for (const hook of hookNames) await script(path.join(evil, "hooks", hook), `hook-${hook}`)
@@ -100,6 +100,11 @@ export const makeHostileRepo = async (
     "keys/server.pem": "PEM-SECRET-v1\n",
     "private/notes.txt": "PRIVATE-NOTE-v1\n"
   })
+  // an embedded repository (a gitlink in the project), whose own config turns hostile too
+  const sub = path.join(root, "vendor", "lib")
+  await writeFiles(sub, { "lib.txt": "library\n" })
+  git(sub, ["init", "-q", "-b", "main"])
+  commitAll(sub, "Library")
   git(top, ["init", "-q", "-b", "main"])
   commitAll(top, "First commit")
   await writeFiles(top, { "outside-project.txt": "OUTSIDE THE PROJECT FOLDER v2\n" })
@@ -149,6 +154,11 @@ export const makeHostileRepo = async (
   set("color.ui", "always")
   set("diff.context", "1")
   set("include.path", path.join(base, "included.gitconfig"))
+  git(sub, ["config", "core.fsmonitor", `${evil}/sub-fsmonitor.sh`])
+  git(sub, ["config", "filter.sub.clean", `${evil}/sub-clean.sh`])
+  await fs.writeFile(path.join(sub, ".git", "info", "attributes"), "* filter=sub\n")
+  // same content, new mtime: whoever checks the submodule must read the file (through its filter)
+  await fs.utimes(path.join(sub, "lib.txt"), new Date(), new Date(Date.now() + 5_000))
   for (const hook of hookNames) await fs.copyFile(path.join(evil, "hooks", hook), path.join(top, ".git", "hooks", hook))
   await fs.chmod(path.join(top, ".git", "hooks"), 0o755)
   for (const hook of hookNames) await fs.chmod(path.join(top, ".git", "hooks", hook), 0o755)
@@ -161,7 +171,7 @@ export const makeHostileRepo = async (
     markersLeft: async () => (await fs.readdir(markers)).sort(),
     gitDirDigest: async () => {
       const hash = createHash("sha256")
-      for (const file of await walk(path.join(top, ".git"))) {
+      for (const file of [...(await walk(path.join(top, ".git"))), ...(await walk(path.join(sub, ".git")))]) {
         const stat = await fs.stat(file)
         hash.update(`${file}\0${stat.mtimeMs}\0`)
         hash.update(await fs.readFile(file))

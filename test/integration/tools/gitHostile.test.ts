@@ -27,6 +27,7 @@ const everyCall: ReadonlyArray<readonly [string, object]> = [
   ["git_show", { rev: "HEAD~2", path: "README.md" }],
   ["git_diff", {}],
   ["git_diff", { path: "README.md" }],
+  ["git_diff", { path: "vendor" }],
   ["git_diff", { from: "HEAD~2", to: "HEAD" }],
   ["git_diff", { from: "HEAD~2" }],
   ["git_blame", { path: "src/app.ts" }],
@@ -35,15 +36,15 @@ const everyCall: ReadonlyArray<readonly [string, object]> = [
 ]
 
 describe("git tools against a hostile repository", () => {
-  it.effect("the repository really is hostile: plain git runs its fsmonitor, filters, textconv and external diff", () =>
+  it.effect("the repository really is hostile: plain git runs its fsmonitor, filters, textconv, external diff and the embedded repository's own", () =>
     Effect.gen(function* () {
       // git as a person would run it (no system or user config), to prove the markers can appear
       const env = { PATH: process.env.PATH ?? "", HOME: repo.base, GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: "/dev/null" }
-      for (const args of [["diff"], ["blame", "README.md"], ["diff", "HEAD~2", "HEAD", "--", "README.md"]]) {
+      for (const args of [["diff"], ["blame", "README.md"], ["diff", "HEAD~2", "HEAD", "--", "README.md"], ["diff", "HEAD", "--", "vendor"]]) {
         spawnSync("git", args, { cwd: repo.root, env, stdio: "ignore" })
       }
       const left = yield* Effect.promise(() => repo.markersLeft())
-      expect(left).toEqual(["fsmonitor", "inc-clean", "inc-external", "inc-textconv", "process"])
+      expect(left).toEqual(["fsmonitor", "inc-clean", "inc-external", "inc-textconv", "process", "sub-clean", "sub-fsmonitor"])
     })
   )
 

@@ -9,7 +9,9 @@ import { renderLines } from "./GitRender.ts"
 
 /** Options every diff-producing call gets: no external diff or textconv, no renames, fixed prefixes, paths relative to the project root. */
 export const diffFlags: ReadonlyArray<string> = [
-  "--no-color", "--no-ext-diff", "--no-textconv", "--no-renames", "--relative", "--src-prefix=a/", "--dst-prefix=b/"
+  "--no-color", "--no-ext-diff", "--no-textconv", "--no-renames", "--relative", "--src-prefix=a/", "--dst-prefix=b/",
+  // a submodule's work tree would be inspected by a child git reading the submodule's own config
+  "--ignore-submodules=all"
 ]
 
 /** The pathspecs after `--`: the asked-for path (or the project folder) minus the secret files. */

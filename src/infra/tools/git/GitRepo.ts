@@ -26,7 +26,7 @@ const safeValues: Readonly<Record<string, string>> = {
   "diff.orderfile": "/dev/null",
   "diff.statgraphwidth": "0",
   "diff.renamelimit": "0",
-  "diff.ignoresubmodules": "none",
+  "diff.ignoresubmodules": "all",
   "diff.submodule": "short"
 }
 
