@@ -19,10 +19,12 @@ export interface InFlight {
   readonly message_id: string
   readonly text: string
   readonly reasoning: string
+  /** The latest `after` of its pieces (see LiveDelta). */
+  readonly after: number
 }
 
 interface Channel {
-  inFlight: { message_id: string; text: string; reasoning: string; remote: boolean } | null
+  inFlight: { message_id: string; text: string; reasoning: string; after: number; remote: boolean } | null
   /** Called in the publisher's step (a session reader fanning out to its sockets). */
   readonly listeners: Set<(delta: LiveDelta) => void>
 }
@@ -61,6 +63,7 @@ const make = () => {
     if (c.inFlight !== null && c.inFlight.message_id === delta.message_id) {
       if (delta.kind === "text") c.inFlight.text += delta.text
       else c.inFlight.reasoning += delta.text
+      if (delta.after !== undefined && delta.after > c.inFlight.after) c.inFlight.after = delta.after
     }
     for (const listen of c.listeners) listen(delta)
   }
@@ -75,7 +78,7 @@ const make = () => {
   /** A turn of this process starts streaming `messageId`, whose text so far (a continued answer) is `so_far`. */
   const begin = (sessionId: string, messageId: string, soFar: { readonly text: string; readonly reasoning: string } = { text: "", reasoning: "" }) =>
     Effect.sync(() => {
-      channel(sessionId).inFlight = { message_id: messageId, text: soFar.text, reasoning: soFar.reasoning, remote: false }
+      channel(sessionId).inFlight = { message_id: messageId, text: soFar.text, reasoning: soFar.reasoning, after: 0, remote: false }
     })
 
   const end = (sessionId: string) =>
@@ -107,7 +110,7 @@ const make = () => {
         tidy(delta.session_id, c)
         return "gap"
       }
-      c.inFlight = { message_id: delta.message_id, text: "", reasoning: "", remote: true }
+      c.inFlight = { message_id: delta.message_id, text: "", reasoning: "", after: 0, remote: true }
     }
     const held = delta.kind === "text" ? c.inFlight.text.length : c.inFlight.reasoning.length
     if (delta.offset > held) return "gap"
@@ -143,7 +146,7 @@ const make = () => {
     )
 
   const copy = (f: Channel["inFlight"]): InFlight | null =>
-    f === null ? null : { message_id: f.message_id, text: f.text, reasoning: f.reasoning }
+    f === null ? null : { message_id: f.message_id, text: f.text, reasoning: f.reasoning, after: f.after }
 
   /** The in-flight message now (a copy), read synchronously. */
   const peek = (sessionId: string): InFlight | null => copy(channels.get(sessionId)?.inFlight ?? null)
@@ -155,7 +158,7 @@ const make = () => {
     const out: Array<InFlight & { readonly session_id: string }> = []
     for (const [sessionId, c] of channels) {
       const f = c.inFlight
-      if (f !== null && !f.remote) out.push({ session_id: sessionId, message_id: f.message_id, text: f.text, reasoning: f.reasoning })
+      if (f !== null && !f.remote) out.push({ session_id: sessionId, ...copy(f)! })
     }
     return out
   }

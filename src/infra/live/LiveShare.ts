@@ -34,24 +34,24 @@ export const LiveShareLive = Layer.scopedDiscard(
     let pieces: Array<WirePiece> = []
     let ended: Array<readonly [string, string]> = []
     const wake = yield* Effect.makeLatch(false)
-    const add = (s: string, m: string, k: "t" | "r", o: number, x: string) => {
+    const add = (s: string, m: string, k: "t" | "r", o: number, x: string, after: number) => {
       const last = pieces[pieces.length - 1]
       if (last !== undefined && last[0] === s && last[1] === m && last[2] === k && last[3] + last[4].length === o) {
-        pieces[pieces.length - 1] = [s, m, k, last[3], last[4] + x]
-      } else pieces.push([s, m, k, o, x])
+        pieces[pieces.length - 1] = [s, m, k, last[3], last[4] + x, Math.max(last[5] ?? 0, after)]
+      } else pieces.push([s, m, k, o, x, after])
       wake.unsafeOpen()
     }
     /** Every local turn's text from offset 0, for instances that asked. */
     const sendWhole = () => {
       for (const f of hub.localInFlight()) {
-        add(f.session_id, f.message_id, "r", 0, f.reasoning)
-        add(f.session_id, f.message_id, "t", 0, f.text)
+        add(f.session_id, f.message_id, "r", 0, f.reasoning, f.after)
+        add(f.session_id, f.message_id, "t", 0, f.text, f.after)
       }
     }
 
     yield* hub.tapLocal({
       delta: (d) => {
-        if (sharing) add(d.session_id, d.message_id, d.kind === "text" ? "t" : "r", d.offset, d.text)
+        if (sharing) add(d.session_id, d.message_id, d.kind === "text" ? "t" : "r", d.offset, d.text, d.after ?? 0)
       },
       end: (s, m) => {
         if (!sharing) return
@@ -89,8 +89,8 @@ export const LiveShareLive = Layer.scopedDiscard(
         sharing = true
         if (wire.hello === true) sendWhole()
         let gap = false
-        for (const [s, m, k, o, x] of wire.pieces ?? [])
-          if (hub.applyRemote({ session_id: s, message_id: m, kind: kindOf(k), offset: o, text: x }) === "gap") gap = true
+        for (const [s, m, k, o, x, after] of wire.pieces ?? [])
+          if (hub.applyRemote({ session_id: s, message_id: m, kind: kindOf(k), offset: o, text: x, after }) === "gap") gap = true
         for (const [s, m] of wire.ended ?? []) hub.endRemote(s, m)
         if (gap && Date.now() - lastHello > HELLO_SPACING_MS) yield* hello
       })

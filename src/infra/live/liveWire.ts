@@ -2,14 +2,17 @@ import { Either, Schema } from "effect"
 
 /**
  * What travels on the live channel between instances (one NOTIFY payload, under 8,000 bytes):
- * pieces of in-flight text [session, message, "t"|"r", offset, text], turns that ended
- * [session, message], or a hello from an instance that wants every turn's text from the start.
+ * pieces of in-flight text [session, message, "t"|"r", offset, text, after?] (`after`: the log
+ * version the turn had reached, see LiveDelta; instances before it sent five elements), turns that
+ * ended [session, message], or a hello from an instance that wants every turn's text from the start.
  */
 export const LiveWire = Schema.Struct({
   v: Schema.Literal(1),
   from: Schema.String,
   hello: Schema.optional(Schema.Boolean),
-  pieces: Schema.optional(Schema.Array(Schema.Tuple(Schema.String, Schema.String, Schema.Literal("t", "r"), Schema.Number, Schema.String))),
+  pieces: Schema.optional(Schema.Array(Schema.Tuple(
+    Schema.String, Schema.String, Schema.Literal("t", "r"), Schema.Number, Schema.String, Schema.optionalElement(Schema.Number)
+  ))),
   ended: Schema.optional(Schema.Array(Schema.Tuple(Schema.String, Schema.String)))
 })
 export type LiveWire = typeof LiveWire.Type
@@ -26,9 +29,10 @@ const PIECE_UNITS = 1_000
 /** Cuts pieces so none is longer than a payload can hold; offsets stay exact. */
 const cut = (pieces: ReadonlyArray<WirePiece>): Array<WirePiece> => {
   const out: Array<WirePiece> = []
-  for (const [s, m, k, o, x] of pieces) {
-    if (x.length <= PIECE_UNITS) out.push([s, m, k, o, x])
-    else for (let i = 0; i < x.length; i += PIECE_UNITS) out.push([s, m, k, o + i, x.slice(i, i + PIECE_UNITS)])
+  for (const [s, m, k, o, x, after] of pieces) {
+    const tail = after === undefined ? [] as const : [after] as const
+    if (x.length <= PIECE_UNITS) out.push([s, m, k, o, x, ...tail])
+    else for (let i = 0; i < x.length; i += PIECE_UNITS) out.push([s, m, k, o + i, x.slice(i, i + PIECE_UNITS), ...tail])
   }
   return out
 }

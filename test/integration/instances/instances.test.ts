@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { type FakeLlm, slowReply, startFakeLlm } from "../../support/fakeLlm/index.ts"
+import { type FakeLlm, slowReply, startFakeLlm, textReply, toolCallReply } from "../../support/fakeLlm/index.ts"
+import { makeModelClient } from "../http/browserModelClient.ts"
 import { slowReplyText } from "../turns/helpers.ts"
 import { at, call, str } from "../http/client.ts"
 import { isType, makeResumingReader, open, type Opened } from "../http/wsClient.ts"
@@ -78,6 +79,28 @@ describe("three instances on one database", () => {
     const batches = (await eventsOf(a, sessionId)).filter((e) => e.type === "TextDelta").length
     const deltas = (connected[0].socket.frames as Array<unknown>).filter((f) => isType("delta")(f) && at(f, "message_id") === messageId)
     expect(deltas.length).toBeGreaterThan(batches)
+  }, 60_000)
+
+  it("a viewer on B of a turn on A sees its rounds in order: text, tool card, then the next round's text", async () => {
+    const sessionId = await newSession(a)
+    const viewer = makeModelClient(b.ws, sessionId)
+    const { ws } = await viewer.connect()
+    fake.enqueue(
+      toolCallReply([{ id: "call_1", name: "list_dir", arguments: "{}" }], { text: "First I look around." }),
+      textReply(slowReplyText(40), { chunkChars: 3, delayMs: 10 })
+    )
+    const messageId = await post(a, sessionId, "what is here?")
+    await waitEnded(a, sessionId, messageId)
+    const order = (parts: ReadonlyArray<{ readonly kind: string; readonly text?: string; readonly tool?: { readonly name: string } }>) =>
+      parts.map((p) => (p.kind === "tool" ? `tool:${p.tool?.name ?? ""}` : `${p.kind}:${p.text ?? ""}`))
+    const expected = ["text:First I look around.", "tool:list_dir", `text:${slowReplyText(40)}`]
+    await waitFor("the viewer to hold the whole answer", async () => {
+      const m = viewer.conversation.messages.find((x) => x.id === messageId)
+      return m?.status === "complete" && m.content.length === `First I look around.${slowReplyText(40)}`.length ? true : undefined
+    }, 15_000)
+    expect(order(viewer.conversation.messages.find((x) => x.id === messageId)?.parts ?? [])).toEqual(expected)
+    expect(viewer.state.gaps).toBe(0)
+    ws.close()
   }, 60_000)
 
   it("a socket moved from A to B in the middle of an answer resumes exactly", async () => {

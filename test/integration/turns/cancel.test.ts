@@ -164,6 +164,8 @@ layer(Layer.merge(engineLayer(), BigTreeLive), { timeout: 60_000, excludeTestSer
       const fake = yield* FakeLlmServer
       const sessions = yield* SessionService
       const turns = yield* TurnRunner
+      // The test before may cancel its turn before it asks for its reply: start from an empty script queue.
+      fake.reset()
       const { sessionId } = yield* newSession
       // idle: nothing posted yet
       expect(yield* sessions.cancel(sessionId)).toBe(false)

@@ -17,6 +17,17 @@ const awkwardText = (length: number, seed: number) => {
 }
 
 describe("live wire between instances", () => {
+  it("carries each piece's log version (`after`), cut pieces included; five-element pieces of older instances still read", () => {
+    const long = awkwardText(2_500, 7)
+    const payloads = packWire("box-a:4040", [[session, message, "t", 0, long, 12], [session, message, "r", 0, "why", 9]], [])
+    const pieces = payloads.flatMap((p) => parseWire(p)?.pieces ?? [])
+    expect(pieces.map(([, , kind, offset, text, after]) => [kind, offset, text.length, after])).toEqual([
+      ["t", 0, 1_000, 12], ["t", 1_000, 1_000, 12], ["t", 2_000, 500, 12], ["r", 0, 3, 9]
+    ])
+    const older = parseWire(JSON.stringify({ v: 1, from: "box-b:4040", pieces: [[session, message, "t", 4, "text"]] }))
+    expect(older?.pieces).toEqual([[session, message, "t", 4, "text"]])
+  })
+
   it("packs any text into payloads NOTIFY accepts (under 8,000 bytes) that rebuild it exactly, in order", () => {
     for (const seed of [1, 2, 3]) {
       const text = awkwardText(20_000, seed)
@@ -64,7 +75,7 @@ describe("live wire between instances", () => {
       expect(hub.applyRemote(piece(3, "lo, w"))).toBe("applied")
       expect(hub.applyRemote(piece(0, "Hel"))).toBe("duplicate")
       expect(hub.applyRemote(piece(20, "far"))).toBe("gap")
-      expect(hub.peek(session)).toEqual({ message_id: message, text: "Hello, w", reasoning: "" })
+      expect(hub.peek(session)).toEqual({ message_id: message, text: "Hello, w", reasoning: "", after: 0 })
       hub.endRemote(session, message)
       expect(hub.peek(session)).toBeNull()
     }).pipe(Effect.provide(LiveHub.layer))))
