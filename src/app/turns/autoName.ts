@@ -1,5 +1,5 @@
 import { Effect, Stream } from "effect"
-import type { SessionId } from "../../domain/index.ts"
+import type { MessageSnapshot, SessionId, SessionState } from "../../domain/index.ts"
 import type { LlmClient } from "../../infra/llm/index.ts"
 import type { SessionRepository } from "../../infra/repositories/SessionRepository.ts"
 import { toStorable } from "../../domain/storableText.ts"
@@ -11,15 +11,25 @@ const MAX_NAME = 60
 export const cleanTitle = (raw: string): string => {
   const withoutThinking = raw.replace(/<think>[\s\S]*?(<\/think>|$)/gi, "").replace(/<\/?think>/gi, "")
   const line = withoutThinking.split("\n").map((l) => l.trim()).find((l) => l !== "") ?? ""
-  const cleaned = line
-    .replace(/^(title|session title|name)\s*:\s*/i, "")
-    .replace(/^[\s"'`*#“”‘’«»]+|[\s"'`*“”‘’«»]+$/g, "")
+  // Marks first, so a label in bold ("**Title:** …") is seen, and again once the label is gone.
+  const unwrap = (s: string) => s.replace(/^[\s"'`*#“”‘’«»]+|[\s"'`*“”‘’«»]+$/g, "")
+  const cleaned = unwrap(unwrap(line).replace(/^(title|session title|name)\s*:\s*/i, ""))
     .replace(/[.。]+$/, "")
     .trim()
   if (cleaned.length <= MAX_NAME) return cleaned
   const cut = cleaned.slice(0, MAX_NAME)
   const space = cut.lastIndexOf(" ")
   return (space > 20 ? cut.slice(0, space) : cut).trim()
+}
+
+/**
+ * The exchange a session is named from: its first question and a complete answer, while the
+ * session has nothing more and still has its default name (the user's own name is kept).
+ */
+export const exchangeToName = (state: SessionState): { readonly user: MessageSnapshot; readonly answer: MessageSnapshot } | undefined => {
+  if (state.name_by !== "default" || state.deleted || state.messages.length !== 2) return undefined
+  const [user, answer] = state.messages
+  return user.role === "user" && answer.role === "assistant" && answer.status === "complete" ? { user, answer } : undefined
 }
 
 /**
@@ -33,10 +43,9 @@ export const autoName = (
 ) =>
   Effect.gen(function* () {
     const { state } = yield* sessions.load(sessionId)
-    if (state.name_by !== "default" || state.deleted) return
-    const user = state.messages.find((m) => m.role === "user")
-    const answer = state.messages.find((m) => m.role === "assistant" && m.status === "complete")
-    if (user === undefined || answer === undefined || state.messages.length > 2) return
+    const exchange = exchangeToName(state)
+    if (exchange === undefined) return
+    const { user, answer } = exchange
     let reply = ""
     yield* llm
       .streamChat({

@@ -1,6 +1,7 @@
 import { expect, layer } from "@effect/vitest"
 import { Effect } from "effect"
 import { textReply } from "../../support/fakeLlm/index.ts"
+import { seeded } from "../../support/seeded.ts"
 import { TestAppServer, testAppLayer } from "../../support/testApp.ts"
 import { at, call, str } from "./client.ts"
 import { newSession, pause, waitIdle } from "./fixtures.ts"
@@ -30,9 +31,10 @@ layer(testAppLayer(), { excludeTestServices: true })("session socket resume", (i
           let socket = first.socket
           const catchUps: Array<number> = []
           const startedAt = performance.now()
+          const random = seeded(Number(process.env.SEED ?? 7))
           for (let drop = 0; drop < DROPS; drop++) {
-            await pause(5 + Math.random() * 40)
-            if (Math.random() < 0.5) socket.ws.terminate()
+            await pause(5 + random() * 40)
+            if (random() < 0.5) socket.ws.terminate()
             else socket.ws.close()
             await socket.closed
             const next = await reader.connect()
