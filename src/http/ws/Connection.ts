@@ -2,6 +2,7 @@ import type { HttpServerRequest } from "@effect/platform"
 import { NodeHttpServerRequest } from "@effect/platform-node"
 import { Deferred, Effect, Either, Schema, type Scope } from "effect"
 import { WebSocket, WebSocketServer } from "ws"
+import type { ErrorFrame } from "../../contract/socketFrames.ts"
 import { type FrameRate, makeTokenBucket } from "./frameRate.ts"
 
 export interface ConnectionLimits {
@@ -43,7 +44,7 @@ export interface Connection {
 const decodeJson = Schema.decodeUnknownEither(Schema.parseJson())
 
 /** What a client is told about a frame the server cannot use; the socket stays open. */
-export const errorFrame = (code: "bad_frame" | "unknown_frame", message: string) => ({ type: "error", code, message })
+export const errorFrame = (code: ErrorFrame["code"], message: string): ErrorFrame => ({ type: "error", code, message })
 
 /**
  * Upgrades with our own `ws` server (not the platform's) for what the platform Socket does not

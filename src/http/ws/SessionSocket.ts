@@ -9,6 +9,7 @@ import { eventPiece } from "../../infra/live/eventPiece.ts"
 import type { Piece } from "../../infra/live/pieces.ts"
 import type { SessionReaders } from "../../infra/live/SessionReaders.ts"
 import { SessionRepository } from "../../infra/repositories/SessionRepository.ts"
+import type { CaughtUpFrame } from "../../contract/sessionFrames.ts"
 import { Count } from "../api/params.ts"
 import type { Connection } from "./Connection.ts"
 import { makeDeltaCursor } from "./DeltaCursor.ts"
@@ -136,7 +137,8 @@ export const streamSession = (
         }
       if (!(yield* send(inFlightPieces(inFlight), true))) return
     }
-    if (!(yield* conn.sendPaced(JSON.stringify({ type: "caught_up", version: view.version })))) return
+    const caughtUp: typeof CaughtUpFrame.Encoded = { type: "caught_up", version: view.version }
+    if (!(yield* conn.sendPaced(JSON.stringify(caughtUp)))) return
 
     yield* liveWriter(conn, view, {
       take: () => {

@@ -1,8 +1,10 @@
 import { HttpLayerRouter, type HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { Config, Deferred, Effect, Either, Layer, Option, Queue, type Scope } from "effect"
+import type { HelloFrame } from "../../contract/userFrames.ts"
 import { SessionReaders } from "../../infra/live/SessionReaders.ts"
 import { refuse } from "../security/responses.ts"
 import { Security } from "../security/Security.ts"
+import { asyncApiDocument } from "./asyncApi.ts"
 import { answerClientFrame } from "./clientFrames.ts"
 import { type Connection, makeAcceptor } from "./Connection.ts"
 import { sessionExists } from "./sessionExists.ts"
@@ -50,6 +52,9 @@ const Routes = HttpLayerRouter.use((router) =>
       answerClientFrame
     )
 
+    const asyncApi = HttpServerResponse.unsafeJson(asyncApiDocument())
+    yield* router.add("GET", "/api/asyncapi.json", () => Effect.succeed(asyncApi))
+
     yield* router.add("GET", "/api/ws/sessions/:id", (request) =>
       Effect.gen(function* () {
         const id = sessionIdFrom(request)
@@ -72,7 +77,8 @@ const Routes = HttpLayerRouter.use((router) =>
         Effect.gen(function* () {
           const feed = yield* UserFeed
           const frames = yield* feed.subscribe
-          yield* conn.send({ type: "hello", user: security.userOf })
+          const hello: typeof HelloFrame.Encoded = { type: "hello", user: security.userOf }
+          yield* conn.send(hello)
           while (yield* conn.send(yield* Queue.take(frames))) {
             // each lifecycle frame goes out as it comes
           }

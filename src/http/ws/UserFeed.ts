@@ -4,7 +4,11 @@ import { DomainEvent } from "../../domain/index.ts"
 import { type Checkpoint, initialCheckpoint } from "../../infra/eventstore/model.ts"
 import { Subscriptions } from "../../infra/eventstore/Subscriptions.ts"
 import { ReadModels } from "../queries/ReadModels.ts"
-import { type Frame, lifecycleFrames, lifecycleTypes } from "./lifecycleFrames.ts"
+import { LifecycleFrame } from "../../contract/userFrames.ts"
+import { lifecycleFrames, lifecycleTypes } from "./lifecycleFrames.ts"
+
+/** Once per event, whatever the number of sockets: the frames are checked against the contract as they are encoded. */
+const encodeFrames = Schema.encode(Schema.Array(LifecycleFrame))
 
 const Head = Schema.Struct({ transaction_id: Schema.String, position: Schema.NumberFromString })
 
@@ -17,7 +21,7 @@ const make = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
   const subscriptions = yield* Subscriptions
   const read = yield* ReadModels
-  const hub = yield* PubSub.sliding<Frame>(1024)
+  const hub = yield* PubSub.sliding<LifecycleFrame>(1024)
   const rows = yield* sql`SELECT transaction_id::text AS transaction_id, global_position::text AS position FROM events
     WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
     ORDER BY transaction_id DESC, global_position DESC LIMIT 1`.pipe(
@@ -31,9 +35,10 @@ const make = Effect.gen(function* () {
     Stream.mapEffect((stored) =>
       decode(stored.data).pipe(
         Effect.flatMap((event) => lifecycleFrames(read, event)),
+        Effect.flatMap(encodeFrames),
         // One event the feed cannot turn into frames must not stop the feed for every socket.
         Effect.catchAllCause((cause) =>
-          Effect.as(Effect.logWarning(`user feed: no frames for ${stored.type} ${stored.stream_id}@${stored.stream_version}`, cause), [] as ReadonlyArray<Frame>)
+          Effect.as(Effect.logWarning(`user feed: no frames for ${stored.type} ${stored.stream_id}@${stored.stream_version}`, cause), [] as ReadonlyArray<LifecycleFrame>)
         )
       )
     ),

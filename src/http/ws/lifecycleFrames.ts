@@ -1,8 +1,9 @@
 import { Effect, Option } from "effect"
+import type { LifecycleFrame } from "../../contract/userFrames.ts"
 import type { DomainEvent } from "../../domain/index.ts"
 import type { ReadModels } from "../queries/ReadModels.ts"
 
-export type Frame = Record<string, unknown>
+const frames = (...out: ReadonlyArray<LifecycleFrame>): ReadonlyArray<LifecycleFrame> => out
 
 /** Event types the per-user channel turns into frames; the rest (deltas, tool calls...) are skipped undecoded. */
 export const lifecycleTypes = new Set([
@@ -16,34 +17,34 @@ export const lifecycleFrames = (read: typeof ReadModels.Service, event: DomainEv
   Effect.gen(function* () {
     switch (event._tag) {
       case "ProjectAdded":
-        return [{ type: "project_added", project_id: event.project_id, name: event.name, path: event.path }]
+        return frames({ type: "project_added", project_id: event.project_id, name: event.name, path: event.path })
       case "ProjectRenamed":
-        return [{ type: "project_renamed", project_id: event.project_id, name: event.name }]
+        return frames({ type: "project_renamed", project_id: event.project_id, name: event.name })
       case "ProjectRemoved":
-        return [{ type: "project_removed", project_id: event.project_id }]
+        return frames({ type: "project_removed", project_id: event.project_id })
       case "TextDelta": case "ReasoningDelta": case "ToolCallRequested": case "ToolResultRecorded":
       case "UserMessagePosted": case "MessagesDeleted": case "MessagesCopied": case "MessagesSetAside": case "AlternativeSelected":
-        return []
+        return frames()
       default:
         break
     }
     const row = Option.getOrUndefined(yield* read.sessionById(event.session_id))
-    if (row === undefined) return []
+    if (row === undefined) return frames()
     const busy =
       event._tag === "AssistantMessageStarted" || event._tag === "AssistantMessageContinued" ? true :
       event._tag.startsWith("AssistantMessage") ? false : row.busy
-    const updated = {
+    const updated: LifecycleFrame = {
       type: "session_updated", session_id: row.id, project_id: row.project_id, name: row.name,
       updated_at: row.updated_at, busy
     }
     switch (event._tag) {
       case "SessionCreated":
-        return [{ type: "session_created", session: { ...row, busy } }]
+        return frames({ type: "session_created", session: { ...row, busy } })
       case "SessionRenamed":
-        return [{ type: "session_renamed", session_id: row.id, project_id: row.project_id, name: event.name, by: event.by }, updated]
+        return frames({ type: "session_renamed", session_id: row.id, project_id: row.project_id, name: event.name, by: event.by }, updated)
       case "SessionDeleted":
-        return [{ type: "session_deleted", session_id: row.id, project_id: row.project_id }]
+        return frames({ type: "session_deleted", session_id: row.id, project_id: row.project_id })
       default:
-        return [updated]
+        return frames(updated)
     }
   })

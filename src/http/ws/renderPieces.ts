@@ -1,3 +1,4 @@
+import type { DeltaFrame, ReasoningDeltaFrame } from "../../contract/sessionFrames.ts"
 import type { DeltaPiece, EventPiece, Piece } from "../../infra/live/pieces.ts"
 import type { DeltaCursor } from "./DeltaCursor.ts"
 import { persistedFrame } from "./sessionFrames.ts"
@@ -22,14 +23,14 @@ interface OpenDelta {
 const eventJson = new WeakMap<EventPiece, string | null>()
 const wholeDeltaJson = new WeakMap<DeltaPiece, string>()
 
-const deltaType = (kind: "text" | "reasoning") => (kind === "text" ? "delta" : "reasoning_delta")
+/** The contract's delta frame, built by hand on the hot path (serialised once per piece, never schema-encoded). */
+const deltaFrame = (d: OpenDelta): typeof DeltaFrame.Encoded | typeof ReasoningDeltaFrame.Encoded => ({
+  type: d.kind === "text" ? "delta" : "reasoning_delta", ...(d.version === undefined ? {} : { version: d.version }),
+  message_id: d.message_id, offset: d.offset, content: d.content
+})
 
 const deltaJson = (d: OpenDelta) => {
-  const frame = () =>
-    JSON.stringify({
-      type: deltaType(d.kind), ...(d.version === undefined ? {} : { version: d.version }),
-      message_id: d.message_id, offset: d.offset, content: d.content
-    })
+  const frame = () => JSON.stringify(deltaFrame(d))
   if (d.whole === undefined) return frame()
   const cached = wholeDeltaJson.get(d.whole)
   if (cached !== undefined) return cached

@@ -1,16 +1,17 @@
+import type { PersistedFrame } from "../../contract/sessionFrames.ts"
 import type { SessionEvent, SessionState } from "../../domain/index.ts"
 import { messagesView, messageView } from "../handlers/views.ts"
 
 /**
  * A frame for a persisted event (deltas are handled by the cursor); every one carries its version.
  * `state`: for an AlternativeSelected, the session at its version, for the messages it shows (the
- * client has not got them).
+ * client has not got them). Typed as the contract's Encoded frame: built once per event, never re-encoded.
  */
 export const persistedFrame = (
   event: SessionEvent,
   version: number,
   state?: SessionState
-): Record<string, unknown> | undefined => {
+): PersistedFrame | undefined => {
   const base = { version, at: event.at }
   switch (event._tag) {
     case "SessionCreated":

@@ -1,3 +1,4 @@
+import type { SnapshotFrame } from "../../contract/sessionFrames.ts"
 import type { SessionState } from "../../domain/index.ts"
 import type { InFlight } from "../../infra/live/LiveHub.ts"
 import { messagesView, sessionView } from "../handlers/views.ts"
@@ -9,8 +10,6 @@ import { messagesView, sessionView } from "../handlers/views.ts"
  */
 export const snapshotFrame = (sessionId: string, state: SessionState, version: number, live: InFlight | null) => {
   const messages = messagesView(sessionId, state, live ?? undefined)
-  return {
-    frame: { type: "snapshot", version, session: { session: sessionView(state, version), messages, version } },
-    messages
-  }
+  const frame: typeof SnapshotFrame.Encoded = { type: "snapshot", version, session: { session: sessionView(state, version), messages, version } }
+  return { frame, messages }
 }
