@@ -1,11 +1,12 @@
 import { Effect, Schema } from "effect"
 import { intArg } from "./ArgSchemas.ts"
 import { globMatcher } from "./FindFiles.ts"
-import { makeCollector } from "./GrepCollector.ts"
+import { makeOrderedCollector } from "./GrepCollector.ts"
 import { grepJs } from "./GrepJs.ts"
 import { compilePattern, type GrepQuery } from "./GrepQuery.ts"
 import { grepRg } from "./GrepRg.ts"
 import * as PathGuard from "./PathGuard.ts"
+import { compareWalkOrder } from "./Walker.ts"
 import type { ToolContext, ToolResult } from "./ToolContext.ts"
 
 export const GrepArgs = Schema.Struct({
@@ -32,7 +33,8 @@ export const grep = Effect.fn("Tools.grep")(function* (context: ToolContext, arg
   const matchesGlob = glob === null ? () => true : yield* globMatcher(glob)
   const contextLines = Math.min(args.context ?? 0, limits.grepMaxContext)
   const query: GrepQuery = { pattern: args.pattern, caseInsensitive, context: contextLines, glob, matchesGlob, target, lineChars: limits.grepLineChars, ...compiled }
-  const collector = makeCollector(limits.grepMaxMatches, limits.grepLineChars, contextLines > 0)
+  // both engines search in parallel; the collector restores the walk's order
+  const collector = makeOrderedCollector(limits.grepMaxMatches, limits.grepLineChars, contextLines > 0, compareWalkOrder)
   if (context.rg !== null) yield* grepRg(context.rg, context, query, collector)
   else yield* grepJs(context, query, collector)
   const result: ToolResult = collector.render({ maxFileBytes: limits.grepMaxFileBytes })

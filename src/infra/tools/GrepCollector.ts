@@ -15,6 +15,8 @@ export interface FileHits {
 
 export interface Collector {
   readonly add: (hits: FileHits) => void
+  /** counts matches in files whose lines will not be shown */
+  readonly addCounted: (matches: number, files: number) => void
   readonly skipLarge: () => void
   readonly render: (notes: { readonly maxFileBytes: number }) => ToolResult
 }
@@ -73,5 +75,70 @@ export const makeCollector = (maxMatches: number, lineChars: number, withContext
     return { output: lines.join("\n"), truncated }
   }
 
-  return { add, skipLarge: () => void largeSkipped++, render }
+  const addCounted = (matches: number, filesWithMatches: number) => {
+    total += matches
+    files += filesWithMatches
+  }
+
+  return { add, addCounted, skipLarge: () => void largeSkipped++, render }
+}
+
+const matchCount = (hits: FileHits) => {
+  let n = 0
+  for (const line of hits.lines) if (line.match) n++
+  return n
+}
+
+/**
+ * Takes files in any order and hands them to `makeCollector` in walk order at render, so a
+ * parallel search prints what a sorted one would. Only the first files holding maxMatches matches
+ * keep their lines; later ones are counted, so memory stays bounded whatever the match count.
+ */
+export const makeOrderedCollector = (
+  maxMatches: number,
+  lineChars: number,
+  withContext: boolean,
+  compare: (a: string, b: string) => number
+): Collector => {
+  const kept: Array<{ readonly hits: FileHits; readonly matches: number }> = []
+  let keptMatches = 0
+  let droppedMatches = 0
+  let droppedFiles = 0
+  let largeSkipped = 0
+
+  const add = (hits: FileHits) => {
+    const matches = matchCount(hits)
+    if (matches === 0) return
+    let lo = 0
+    let hi = kept.length
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (compare(kept[mid].hits.rel, hits.rel) < 0) lo = mid + 1
+      else hi = mid
+    }
+    kept.splice(lo, 0, { hits, matches })
+    keptMatches += matches
+    // drop files that sort after the point where maxMatches matches are already held
+    while (kept.length > 1 && keptMatches - kept[kept.length - 1].matches >= maxMatches) {
+      const last = kept.pop()!
+      keptMatches -= last.matches
+      droppedMatches += last.matches
+      droppedFiles++
+    }
+  }
+
+  const render = (notes: { readonly maxFileBytes: number }): ToolResult => {
+    const inner = makeCollector(maxMatches, lineChars, withContext)
+    for (const { hits } of kept) inner.add(hits)
+    inner.addCounted(droppedMatches, droppedFiles)
+    for (let i = 0; i < largeSkipped; i++) inner.skipLarge()
+    return inner.render(notes)
+  }
+
+  const addCounted = (matches: number, files: number) => {
+    droppedMatches += matches
+    droppedFiles += files
+  }
+
+  return { add, addCounted, skipLarge: () => void largeSkipped++, render }
 }

@@ -23,7 +23,10 @@ export const findRg = Effect.fn("Grep.findRg")(function* (pathEnv: string) {
   return null
 })
 
-/** ripgrep flags chosen to match the JavaScript engine: same ignore files, no symlinks, sorted. */
+/**
+ * ripgrep flags chosen to match the JavaScript engine: same ignore files, no symlinks. Not
+ * `--sort path`, which makes ripgrep single-threaded: the collector puts files in order instead.
+ */
 export const rgArgs = (query: GrepQuery, maxFileBytes: number): ReadonlyArray<string> => [
   "--json",
   "--no-config",
@@ -34,8 +37,6 @@ export const rgArgs = (query: GrepQuery, maxFileBytes: number): ReadonlyArray<st
   "--no-ignore-exclude",
   "--no-ignore-dot",
   "--no-ignore-parent",
-  "--sort",
-  "path",
   "--max-filesize",
   String(maxFileBytes),
   "--glob",
@@ -78,37 +79,30 @@ const spawnRg = (rg: string, context: ToolContext, query: GrepQuery, collector: 
     })
     let stderr = ""
     let current: { rel: string; lines: Array<GrepLine> } | null = null
+    // a file the guard would hide or the glob excludes is decided at "begin"; its lines are never kept
+    const wanted = (rel: string) => !context.secrets.isHidden(rel, false) && !GitIgnore.isIgnored(above, rel, false) && query.matchesGlob(rel)
     const onLine = (raw: string) => {
-      const decoded = decodeRgLine(raw)
-      if (decoded._tag === "Left") return
-      const message = decoded.right
+      const message = decodeRgLine(raw)
+      if (message === null) return
       switch (message.type) {
         case "begin": {
-          const rel = normalize(dataText(message.data.path))
-          current = { rel, lines: [] }
+          const rel = normalize(dataText(message.path))
+          current = wanted(rel) ? { rel, lines: [] } : null
           return
         }
         case "match":
         case "context": {
-          if (current === null || message.data.line_number === null) return
-          const text = dataText(message.data.lines).replace(/\r?\n$/, "").slice(0, context.limits.grepLineChars + 1)
-          current.lines.push({ n: message.data.line_number, text, match: message.type === "match" })
+          if (current === null || message.lineNumber === null) return
+          const text = dataText(message.lines).replace(/\r?\n$/, "").slice(0, context.limits.grepLineChars + 1)
+          current.lines.push({ n: message.lineNumber, text, match: message.type === "match" })
           return
         }
         case "end": {
-          if (
-            current !== null &&
-            !context.secrets.isHidden(current.rel, false) &&
-            !GitIgnore.isIgnored(above, current.rel, false) &&
-            query.matchesGlob(current.rel)
-          ) {
-            collector.add(current)
-          }
+          // the file ended is the file begun: a path mismatch means a confused stream, and is dropped
+          if (current !== null && current.rel === normalize(dataText(message.path))) collector.add(current)
           current = null
           return
         }
-        case "summary":
-          return
       }
     }
     // a JSON message holds at most a line of a file under --max-filesize, twice, escaped

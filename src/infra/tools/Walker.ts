@@ -41,6 +41,17 @@ const kindOf = (entry: Dirent): EntryKind =>
 
 const byName = (a: Dirent, b: Dirent) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
 
+/** The walk's order on root-relative paths: name by name, parents before their contents. */
+export const compareWalkOrder = (a: string, b: string): number => {
+  const x = a.split("/")
+  const y = b.split("/")
+  const n = Math.min(x.length, y.length)
+  for (let i = 0; i < n; i++) {
+    if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1
+  }
+  return x.length - y.length
+}
+
 const readDir = (abs: string, rel: string) =>
   Effect.tryPromise({
     try: () => fs.readdir(abs, { withFileTypes: true }),
