@@ -5,6 +5,7 @@ import dropEventIdUnique from "./0003_drop_event_id_unique.ts"
 import sessionSnapshots from "./0004_session_snapshots.ts"
 import turnLeases from "./0005_turn_leases.ts"
 import sessionGeneration from "./0006_session_generation.ts"
+import appendNotifyChoice from "./0007_append_notify_choice.ts"
 
 /** Static imports: a file-system loader does not work under vitest or in a bundle. */
 export const migrations = Migrator.fromRecord({
@@ -13,5 +14,6 @@ export const migrations = Migrator.fromRecord({
   "0003_drop_event_id_unique": dropEventIdUnique,
   "0004_session_snapshots": sessionSnapshots,
   "0005_turn_leases": turnLeases,
-  "0006_session_generation": sessionGeneration
+  "0006_session_generation": sessionGeneration,
+  "0007_append_notify_choice": appendNotifyChoice
 })

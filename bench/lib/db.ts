@@ -6,6 +6,8 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { acquireEmbeddedCluster } from "../../src/infra/db/EmbeddedCluster.ts"
 import { runMigrations } from "../../src/infra/db/Migrations.ts"
+import { LocalWakes } from "../../src/infra/eventstore/LocalWakes.ts"
+import { Instance } from "../../src/infra/instance/Instance.ts"
 import { EventStore } from "../../src/infra/eventstore/EventStore.ts"
 
 export interface BenchCluster {
@@ -52,9 +54,13 @@ export const startCluster = async (): Promise<BenchCluster> => {
   }
 }
 
-/** PgClient + migrations + EventStore on one database. */
+/**
+ * PgClient + migrations + EventStore on one database, wired as the app wires it when it is the
+ * only instance: appends wake readers in process and send no NOTIFY.
+ */
 export const storeLayer = (url: string, maxConnections = 20) =>
   EventStore.layer.pipe(
+    Layer.provideMerge(Layer.merge(Instance.layer, LocalWakes.layer)),
     Layer.provideMerge(Layer.effectDiscard(runMigrations)),
     Layer.provideMerge(PgClient.layer({ url: Redacted.make(url), maxConnections }))
   )

@@ -1,4 +1,5 @@
 import { Layer } from "effect"
+import { LocalWakes } from "../infra/eventstore/LocalWakes.ts"
 import { Subscriptions } from "../infra/eventstore/Subscriptions.ts"
 import { LlmClientLive } from "../infra/llm/index.ts"
 import { Instance } from "../infra/instance/Instance.ts"
@@ -12,7 +13,7 @@ import { TurnRunnerLive } from "./turns/TurnRunnerLive.ts"
 
 
 const Engine = Layer.merge(TurnRunnerLive, LiveShareLive).pipe(
-  Layer.provideMerge(Layer.mergeAll(LlmClientLive, Tools.layer, LiveHub.layer, Instance.layer))
+  Layer.provideMerge(Layer.mergeAll(LlmClientLive, Tools.layer, LiveHub.layer))
 )
 
 /**
@@ -22,5 +23,8 @@ const Engine = Layer.merge(TurnRunnerLive, LiveShareLive).pipe(
 export const AppServicesLive = Layer.mergeAll(ProjectService.layer, SessionService.layer).pipe(
   Layer.provideMerge(Engine),
   Layer.provideMerge(Subscriptions.layer),
-  Layer.provideMerge(RepositoriesLive)
+  Layer.provideMerge(RepositoriesLive),
+  // Below the store and the subscriptions: appends wake this process's readers in process, and
+  // notify other instances only while some are alive.
+  Layer.provideMerge(Layer.merge(Instance.layer, LocalWakes.layer))
 )

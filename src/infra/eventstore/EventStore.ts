@@ -1,9 +1,12 @@
 import { SqlClient, SqlError } from "@effect/sql"
-import { Context, Effect, Layer, Option, Schema } from "effect"
+import { Context, Effect, Layer, Option, Schema, SubscriptionRef } from "effect"
 import { randomUUID } from "node:crypto"
 import { canonicalJson, sha256 } from "./canonicalJson.ts"
+import { Instance } from "../instance/Instance.ts"
 import { CommandIdReused, ConcurrencyConflict } from "./errors.ts"
-import { AppendResult, type Checkpoint, type CommandKey, type NewEvent, StoredEvent } from "./model.ts"
+import { LocalWakes, publishAppend } from "./LocalWakes.ts"
+import { AppendResult, type Checkpoint, type CommandKey, type NewEvent } from "./model.ts"
+import { decodeStoredRows } from "./storedRows.ts"
 
 export interface AppendedEvent {
   readonly stream_id: string
@@ -37,10 +40,22 @@ const pgCode = (error: SqlError.SqlError): { code?: string; detail?: string; mes
 
 const decodeAppendResult = Schema.decodeUnknown(Schema.parseJson(AppendResult))
 const decodeStoredResult = Schema.decodeUnknown(Schema.parseJson(AppendResult.pipe(Schema.omit("duplicate"))))
-const decodeRows = Schema.decodeUnknown(Schema.Array(StoredEvent))
 
 const make = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
+  const localWakes = yield* Effect.serviceOption(LocalWakes)
+  const instance = yield* Effect.serviceOption(Instance)
+
+  /**
+   * Whether an append must NOTIFY: unless this process's readers are woken in process and no other
+   * instance is known alive (they learn of each other within a lease tick; until then their
+   * readers' poll catches up). A store without those services always notifies.
+   */
+  const mustNotify = Effect.suspend(() =>
+    Option.isNone(localWakes) || Option.isNone(instance)
+      ? Effect.succeed(true)
+      : Effect.map(SubscriptionRef.get(instance.value.others), (others) => others > 0)
+  )
 
   const callAppend = (input: AppendInput, events: ReadonlyArray<NewEvent & { event_id: string }>) => {
     const expected = input.expectedVersion === "any" ? null : input.expectedVersion
@@ -49,12 +64,18 @@ const make = Effect.gen(function* () {
     )
     const commandId = input.command?.id ?? null
     const payloadHash = input.command ? sha256(canonicalJson(input.command.payload)) : null
-    return sql<{ result: string }>`
-      SELECT append_events(${input.streamId}, ${input.streamType}, ${expected}, ${payload}::jsonb,
-                           ${commandId}, ${payloadHash})::text AS result`.pipe(
-      Effect.flatMap((rows) => Effect.orDie(decodeAppendResult(rows[0]?.result)))
+    return Effect.flatMap(mustNotify, (notify) =>
+      sql<{ result: string }>`
+        SELECT append_events(${input.streamId}, ${input.streamType}, ${expected}, ${payload}::jsonb,
+                             ${commandId}, ${payloadHash}, ${notify})::text AS result`.pipe(
+        Effect.flatMap((rows) => Effect.orDie(decodeAppendResult(rows[0]?.result)))
+      )
     )
   }
+
+  /** After the commit: this process's readers of the stream are woken at once. */
+  const told = (streamId: string) => (result: AppendResult) =>
+    Option.isNone(localWakes) || result.duplicate ? Effect.void : publishAppend(localWakes.value, streamId, result.to_version)
 
   const mapSqlError = (input: AppendInput) => (error: SqlError.SqlError) => {
     const pg = pgCode(error)
@@ -85,7 +106,7 @@ const make = Effect.gen(function* () {
       const events = input.events.map((e) => ({ ...e, event_id: e.event_id ?? randomUUID() }))
       const inline = input.inline
       // Without read models to update, the one statement is the whole (atomic) append: one round trip.
-      if (inline === undefined) return yield* callAppend(input, events)
+      if (inline === undefined) return yield* Effect.tap(callAppend(input, events), told(input.streamId))
       return yield* callAppend(input, events).pipe(
         Effect.tap((result) =>
           result.duplicate
@@ -101,7 +122,8 @@ const make = Effect.gen(function* () {
                 }))
               )
         ),
-        sql.withTransaction
+        sql.withTransaction,
+        Effect.tap(told(input.streamId))
       )
     }).pipe(
       Effect.catchIf(
@@ -123,7 +145,7 @@ const make = Effect.gen(function* () {
     sql`SELECT ${columns} FROM events
         WHERE stream_id = ${streamId} AND stream_version > ${options.after ?? 0}
           AND stream_version <= ${options.upTo ?? Number.MAX_SAFE_INTEGER}
-        ORDER BY events.stream_version`.pipe(Effect.flatMap(decodeRows), Effect.orDie, Effect.withSpan("EventStore.readStream"))
+        ORDER BY events.stream_version`.pipe(Effect.flatMap(decodeStoredRows), Effect.orDie, Effect.withSpan("EventStore.readStream"))
 
   /**
    * Events after a checkpoint, in commit-safe order: only transactions older than the oldest one
@@ -135,7 +157,7 @@ const make = Effect.gen(function* () {
           AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
         ORDER BY events.transaction_id, events.global_position
         LIMIT ${limit}`.pipe(
-      Effect.flatMap(decodeRows),
+      Effect.flatMap(decodeStoredRows),
       Effect.map((events) => {
         const last = events[events.length - 1]
         const checkpoint: Checkpoint = last

@@ -6,6 +6,7 @@ import { EventStore } from "./EventStore.ts"
 import type { Checkpoint, StoredEvent } from "./model.ts"
 import { type ChannelMessage, runListener } from "./notifyListener.ts"
 import { cancelChannel, liveChannel } from "./channels.ts"
+import { LocalWakes } from "./LocalWakes.ts"
 import { pollLog } from "./pollLog.ts"
 import { makeWakeRegistry, type PollResult } from "./wakeRegistry.ts"
 import type { Wakeup } from "./wakeup.ts"
@@ -67,6 +68,16 @@ const make = (config: SubscriptionsConfig) =>
     yield* Effect.forkScoped(runListener({
       wakeups: wakeupHub, listening, heartbeat: Duration.decode(config.heartbeat), channels: extraChannels, messages
     }))
+
+    // This process's own appends, told in process (they may come with no NOTIFY at all).
+    const localWakes = yield* Effect.serviceOption(LocalWakes)
+    if (Option.isSome(localWakes)) {
+      const own = yield* PubSub.subscribe(localWakes.value)
+      yield* Effect.forkScoped(Queue.takeBetween(own, 1, 1024).pipe(
+        Effect.flatMap((wakeups) => PubSub.publishAll(wakeupHub, wakeups)),
+        Effect.forever
+      ))
+    }
 
     // One fiber routes every wake-up to the tails of the stream it names (a map lookup, no broadcast).
     const dispatched = yield* PubSub.subscribe(wakeupHub)
