@@ -1,4 +1,4 @@
-import { HttpApiScalar, HttpLayerRouter, HttpServer } from "@effect/platform"
+import { HttpLayerRouter, HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { Effect, Layer } from "effect"
 import { createServer } from "node:http"
@@ -15,6 +15,7 @@ import { LoginRoutes } from "./security/login.ts"
 import { securityMiddleware } from "./security/middleware.ts"
 import { Security } from "./security/Security.ts"
 import { ServerConfig } from "./ServerConfig.ts"
+import { DocsRoutes } from "./static/ApiDocs.ts"
 import { StaticRoutes } from "./static/StaticFiles.ts"
 import { SocketRoutes } from "./ws/SocketRoutes.ts"
 
@@ -24,9 +25,7 @@ const ApiRoutes = HttpLayerRouter.addHttpApi(Api, { openapiPath: "/api/openapi.j
   Layer.provide([HealthLive, ProjectsLive, SessionsLive, AuditLive, SearchLive, LlmLive])
 )
 
-const Docs = HttpApiScalar.layerHttpLayerRouter({ api: Api, path: "/api/docs" })
-
-const Routes = Layer.mergeAll(ApiRoutes, Docs, LoginRoutes, SocketRoutes, StaticRoutes)
+const Routes = Layer.mergeAll(ApiRoutes, DocsRoutes, LoginRoutes, SocketRoutes, StaticRoutes)
 
 const NodeServer = Layer.unwrapEffect(
   Effect.map(ServerConfig, ({ host, port }) => NodeHttpServer.layer(createServer, { host, port }))

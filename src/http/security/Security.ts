@@ -1,8 +1,9 @@
-import { HttpServer } from "@effect/platform"
+import { HttpServer, type HttpServerRequest } from "@effect/platform"
 import { Context, Effect, Layer, Option, Redacted, Schema } from "effect"
 import { createHash, timingSafeEqual } from "node:crypto"
 import { ServerConfig } from "../ServerConfig.ts"
 import { SecurityConfig } from "./SecurityConfig.ts"
+import { makeSessions, SESSION_COOKIE } from "./sessions.ts"
 
 export class InsecureBind extends Schema.TaggedError<InsecureBind>()("InsecureBind", { host: Schema.String }) {
   get message(): string {
@@ -28,6 +29,7 @@ const make = Effect.gen(function* () {
   const names = ["localhost", "127.0.0.1", "[::1]", ...config.allowedHosts]
   const hosts = new Set(names.flatMap((n) => (/:\d+$/.test(n) ? [n] : port === 80 ? [n, `${n}:80`] : [`${n}:${port}`])))
   const tokenHash = Option.map(config.token, (t) => sha(Redacted.value(t)))
+  const sessions = Option.map(config.token, (t) => makeSessions(Redacted.value(t), config.sessionTtl))
   const userCounts = new Map<string, number>()
 
   /** Exact match of the Host header against the allowlist (DNS rebinding defence). */
@@ -48,6 +50,18 @@ const make = Effect.gen(function* () {
     Option.match(tokenHash, {
       onNone: () => true,
       onSome: (expected) => given !== undefined && timingSafeEqual(sha(given), expected)
+    })
+
+  const bearer = (request: HttpServerRequest.HttpServerRequest) => {
+    const header = request.headers["authorization"]
+    return header !== undefined && header.toLowerCase().startsWith("bearer ") ? header.slice(7).trim() : undefined
+  }
+
+  /** Whether a request may pass: no token configured, the token as a bearer, or a live login session's cookie. */
+  const authorized = (request: HttpServerRequest.HttpServerRequest): Effect.Effect<boolean> =>
+    Option.match(sessions, {
+      onNone: () => Effect.succeed(true),
+      onSome: (s) => (tokenMatches(bearer(request)) ? Effect.succeed(true) : s.isValid(request.cookies[SESSION_COOKIE]))
     })
 
   /** Reserves one of the user's WebSocket slots for the scope; false when all are taken. */
@@ -76,6 +90,9 @@ const make = Effect.gen(function* () {
     hostAllowed,
     originAllowed,
     tokenMatches,
+    authorized,
+    /** Login sessions, when a token is configured. */
+    sessions,
     reserveSocket
   }
 })

@@ -1,4 +1,4 @@
-import { Config, Option, Redacted } from "effect"
+import { Config, Duration, Option, Redacted } from "effect"
 
 const positive = (name: string, fallback: number) =>
   Config.integer(name).pipe(
@@ -15,6 +15,8 @@ export const SecurityConfig = Config.all({
     Config.withDefault(""),
     Config.map((s) => s.split(",").map((h) => h.trim().toLowerCase()).filter((h) => h !== ""))
   ),
+  /** How long a login in the browser lasts. */
+  sessionTtl: Config.duration("BOOCODE_SESSION_TTL").pipe(Config.withDefault(Duration.days(7))),
   bodyLimit: positive("BOOCODE_BODY_LIMIT", 1024 * 1024),
   wsFrameLimit: positive("BOOCODE_WS_FRAME_LIMIT", 64 * 1024),
   wsBufferLimit: positive("BOOCODE_WS_BUFFER_LIMIT", 4 * 1024 * 1024),

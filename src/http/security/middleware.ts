@@ -3,23 +3,23 @@ import { Effect, Either, Option } from "effect"
 import { checkBody } from "./checkBody.ts"
 import { dropBody, hasBody } from "./readBody.ts"
 import { guardDatabase } from "./databaseUnavailable.ts"
-import { refuse, withSecurityHeaders } from "./responses.ts"
+import { loginRedirect, refuse, withSecurityHeaders } from "./responses.ts"
 import { rewriteErrors } from "./rewriteErrors.ts"
 import { Security } from "./Security.ts"
 import type { DatabaseHealth } from "../../infra/db/DatabaseHealth.ts"
-
-export const TOKEN_COOKIE = "boocode_token"
+import { DOCS_PATH } from "../static/ApiDocs.ts"
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"])
 
-const bearer = (request: HttpServerRequest.HttpServerRequest) => {
-  const header = request.headers["authorization"]
-  if (header !== undefined && header.toLowerCase().startsWith("bearer ")) return header.slice(7).trim()
-  return request.cookies[TOKEN_COOKIE]
-}
+/** Open without a token: the health probe, the login and logout pages, the icon they show. */
+const OPEN = new Set(["/api/health", "/login", "/login.css", "/logout", "/favicon.svg"])
+
+/** Pages a person opens: without a login they are sent to the login page rather than told 401. */
+const isPage = (path: string) => path === DOCS_PATH || path.startsWith(`${DOCS_PATH}/`) || !(path === "/api" || path.startsWith("/api/"))
 
 /**
- * Runs before every handler, WebSocket upgrades included: Host allowlist, Origin check, token,
+ * Runs before every handler, WebSocket upgrades included: Host allowlist, Origin check, token or
+ * login session (a page without one goes to the login page),
  * body checks, a 503 while the database is down; and adds the security headers (and the one error
  * shape) to every response.
  */
@@ -46,8 +46,10 @@ export const securityMiddleware = <E, R>(
     if ((upgrade || changing) && !security.originAllowed(request.headers["origin"], host))
       return yield* refuseUnread(403, "forbidden_origin", "Cross-origin requests are not allowed")
     const isApi = path === "/api" || path.startsWith("/api/")
-    if (isApi && security.tokenRequired && !security.tokenMatches(bearer(request)))
+    if (security.tokenRequired && !OPEN.has(path) && !(yield* security.authorized(request))) {
+      if (!upgrade && SAFE.has(request.method) && isPage(path)) return loginRedirect(request)
       return yield* refuseUnread(401, "unauthorized", "A valid token is required (Authorization: Bearer, or log in at /login)")
+    }
     if (isApi) {
       const unavailable = yield* guardDatabase(request)
       if (Option.isSome(unavailable)) {

@@ -26,6 +26,7 @@ import typescript from "highlight.js/lib/languages/typescript"
 import xml from "highlight.js/lib/languages/xml"
 import yaml from "highlight.js/lib/languages/yaml"
 import { Marked, type Tokens } from "marked"
+import { withoutInlineCode } from "./inlineFree.ts"
 
 const languages = {
   bash, c, cpp, csharp, css, diff, dockerfile, go, ini, java, javascript, json, kotlin, markdown, php, plaintext,
@@ -136,7 +137,7 @@ const addCopyButtons = (root: DocumentFragment): void => {
 
 /** Untrusted Markdown to a sanitised fragment: no scripts, no handlers, no remote loads. */
 export const renderMarkdown = (text: string): DocumentFragment => {
-  const html = marked.parse(text, { async: false })
+  const html = withoutInlineCode(marked.parse(text, { async: false }))
   const fragment = DOMPurify.sanitize(html, purifyConfig)
   linkRemoteImages(fragment)
   addCopyButtons(fragment)
