@@ -12,7 +12,14 @@ export default defineConfig({
     sourcemap: true,
     // Never inline scripts or styles into index.html: the CSP is default-src 'self'.
     assetsInlineLimit: 0,
-    modulePreload: { polyfill: false }
+    modulePreload: { polyfill: false },
+    rollupOptions: {
+      // The client imports the server's schemas (src/http/api/schemas.ts, src/contract): modules of those
+      // trees it takes nothing from (HttpApi groups, domain errors) are left out instead of kept for their top-level calls.
+      treeshake: {
+        moduleSideEffects: (id: string) => !/[\\/]src[\\/](domain|http|contract)[\\/]/.test(id)
+      }
+    }
   },
   server: {
     // `vite` dev server: the API runs on the app (npm start) and is proxied.

@@ -15,9 +15,12 @@ const newestMtime = (dir: string): number => {
   return newest
 }
 
-/** Builds the browser client with Vite when dist/web is missing or older than src/web or vite.config.ts. */
+/** What the bundle is built from: the client, and the shared contract and schemas it imports from the server's tree. */
+const sources = ["src/web", "src/contract", "src/http/api", "src/domain"]
+
+/** Builds the browser client with Vite when dist/web is missing or older than its sources or vite.config.ts. */
 export const ensureWebBuilt = (): void => {
-  const source = Math.max(newestMtime(path.join(root, "src/web")), fs.statSync(path.join(root, "vite.config.ts")).mtimeMs)
+  const source = Math.max(...sources.map((dir) => newestMtime(path.join(root, dir))), fs.statSync(path.join(root, "vite.config.ts")).mtimeMs)
   const built = fs.existsSync(distIndex) ? fs.statSync(distIndex).mtimeMs : 0
   if (built >= source) return
   execFileSync(process.execPath, [path.join(root, "node_modules/vite/bin/vite.js"), "build", "--logLevel", "warn"], {

@@ -16,10 +16,8 @@ const frame = <Type extends string, Fields extends Schema.Struct.Fields>(type: T
     description
   })
 
-export const Alternatives = Schema.Struct({ index: Schema.Int, count: Schema.Int }).annotations({
-  identifier: "Alternatives",
-  description: "Which of the answers after a message is shown (index from 0) and how many there are"
-})
+/** Which of the answers after a message is shown (index from 0) and how many there are: as messages carry it. */
+export const Alternatives = Message.fields.alternatives.members[0]
 
 export const UserMessageStartedFrame = frame(
   "message_started",

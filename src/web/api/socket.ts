@@ -1,11 +1,13 @@
-import { decode, type Decoder, parseJson } from "../lib/decode.ts"
+import type { Decoded } from "./decodeWith.ts"
+import { parseJson } from "./decodeWith.ts"
 
 export type ConnectionState = "connecting" | "open" | "closed"
 
 export interface SocketOptions<F> {
   /** Built on every (re)connect, so it can carry the latest resume point. */
   readonly url: () => string
-  readonly decoder: Decoder<F>
+  /** The contract's decoder for this socket's frames. */
+  readonly decode: (u: unknown) => Decoded<F>
   readonly onFrame: (frame: F) => void
   /** Called for frames that do not decode (logged, then skipped), with the raw value. */
   readonly onBadFrame?: (raw: unknown, reason: string) => void
@@ -55,9 +57,9 @@ export const managedSocket = <F>(o: SocketOptions<F>): ManagedSocket => {
     socket.onmessage = (ev: MessageEvent<unknown>) => {
       if (ws !== socket || typeof ev.data !== "string") return
       const raw = parseJson(ev.data)
-      const frame = decode(o.decoder, raw)
+      const frame = o.decode(raw)
       if (frame.ok) o.onFrame(frame.value)
-      else o.onBadFrame?.(raw, frame.error.message)
+      else o.onBadFrame?.(raw, frame.error)
     }
     socket.onclose = () => {
       if (ws !== socket) return

@@ -77,7 +77,7 @@ const extendParts = (parts: Array<PartView>, kind: "text" | "reasoning", start: 
 
 /** The parts a message arrived with; a message without any (an older server) reads reasoning, tools, then text. */
 const partsOf = (m: Message): { parts: Array<PartView>; tools: Array<ToolView> } => {
-  const results = new Map(m.tool_results.map((r) => [r.tool_call_id, r]))
+  const results = new Map<string, ToolResult>(m.tool_results.map((r) => [r.tool_call_id, r]))
   const parts: Array<PartView> = []
   const tools: Array<ToolView> = []
   const addTool = (id: string, name: string, args: string) => {
@@ -122,26 +122,27 @@ export const fromMessage = (m: Message): MessageView => {
     tools,
     parts,
     status: m.status,
-    finishReason: m.finish_reason ?? null,
-    error: m.error ?? null,
-    reason: m.reason ?? null,
-    model: m.model ?? null,
-    usage: m.usage ?? null,
-    tokens: m.tokens_used ?? (m.usage ? tokensUsed(m.usage) : null),
-    tokPerS: m.tok_per_s ?? null,
-    ctxUsed: m.ctx_used ?? null,
-    ctxMax: m.ctx_max ?? null,
-    timings: m.timings ?? null,
-    startedAt: m.started_at ?? null,
-    finishedAt: m.finished_at ?? null,
-    alternatives: m.alternatives ?? null
+    finishReason: m.finish_reason,
+    error: m.error,
+    // GET and snapshots do not carry an interrupted message's reason, its usage or timings: live frames do.
+    reason: null,
+    model: m.model,
+    usage: null,
+    tokens: m.tokens_used,
+    tokPerS: m.tok_per_s,
+    ctxUsed: m.ctx_used,
+    ctxMax: m.ctx_max,
+    timings: null,
+    startedAt: m.started_at,
+    finishedAt: m.finished_at,
+    alternatives: m.alternatives
   }
 }
 
 export const fromDetail = (d: SessionDetail): ConversationView => ({
   sessionId: d.session.id,
   name: d.session.name,
-  model: d.session.model,
+  model: d.session.model ?? "",
   systemPrompt: d.session.system_prompt,
   generation: d.session.generation,
   version: d.version,
@@ -230,7 +231,7 @@ const findTool = (c: ConversationView, messageId: string | undefined, toolId: st
 }
 
 /** As the server counts tokens_used: the total when known, else the completion tokens. */
-const tokensUsed = (u: Usage): number => (u.total_tokens !== undefined && u.total_tokens > 0 ? u.total_tokens : u.completion_tokens)
+const tokensUsed = (u: Usage): number => (u.total_tokens > 0 ? u.total_tokens : u.completion_tokens)
 
 const tokPerSecond = (
   usage: Usage | null,
@@ -262,8 +263,8 @@ const end = (
 }
 
 export const apply = (c: ConversationView, f: SessionFrame): Change => {
-  if (f.type === "pong") return { kind: "none" }
-  if (f.type !== "delta" && f.type !== "reasoning_delta" && f.version !== undefined && f.version <= c.version) return { kind: "none" }
+  if (f.type === "pong" || f.type === "error") return { kind: "none" }
+  if (f.type !== "delta" && f.type !== "reasoning_delta" && f.version <= c.version) return { kind: "none" }
   if (f.version !== undefined && f.version > c.version) c.version = f.version
   switch (f.type) {
     case "delta":
@@ -282,11 +283,11 @@ export const apply = (c: ConversationView, f: SessionFrame): Change => {
     case "message_started": {
       if (c.messages.some((m) => m.id === f.message_id)) return { kind: "none" }
       if (f.role === "user") {
-        const user: MessageView = { ...emptyAssistant(f.message_id, null, f.at ?? null), role: "user", content: f.content, status: "complete" }
+        const user: MessageView = { ...emptyAssistant(f.message_id, null, f.at), role: "user", content: f.content, status: "complete" }
         extendParts(user.parts, "text", 0, f.content)
         c.messages.push(user)
       } else {
-        const answer = emptyAssistant(f.message_id, f.model ?? (c.model || null), f.at ?? new Date().toISOString())
+        const answer = emptyAssistant(f.message_id, f.model ?? (c.model || null), f.at)
         if (c.coming !== null && c.coming.after === c.messages.at(-1)?.id) answer.alternatives = c.coming.alternatives
         c.coming = null
         c.messages.push(answer)
@@ -311,23 +312,23 @@ export const apply = (c: ConversationView, f: SessionFrame): Change => {
     }
     case "message_complete":
       return end(c, f.message_id, "complete", f.at, (m) => {
-        m.finishReason = f.finish_reason ?? null
+        m.finishReason = f.finish_reason
         m.usage = f.usage ?? m.usage
         m.tokens = f.usage ? tokensUsed(f.usage) : m.tokens
-        m.ctxUsed = f.ctx?.used ?? f.ctx_used ?? m.ctxUsed
-        m.ctxMax = f.ctx?.max ?? f.ctx_max ?? m.ctxMax
+        m.ctxUsed = f.ctx.used ?? m.ctxUsed
+        m.ctxMax = f.ctx.max ?? m.ctxMax
         m.timings = f.timings ?? m.timings
         m.tokPerS = tokPerSecond(m.usage, m.timings, m.startedAt, m.finishedAt)
       })
     case "message_failed":
       return end(c, f.message_id, "failed", f.at, (m) => {
-        m.error = f.error ?? { code: "failed", message: "The answer failed." }
+        m.error = f.error
       })
     case "message_cancelled":
       return end(c, f.message_id, "cancelled", f.at)
     case "message_interrupted":
       return end(c, f.message_id, "interrupted", f.at, (m) => {
-        m.reason = f.reason ?? null
+        m.reason = f.reason
       })
     case "message_continued": {
       const m = c.messages.find((x) => x.id === f.message_id)

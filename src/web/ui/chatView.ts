@@ -1,5 +1,6 @@
 import { api, RequestError } from "../api/client.ts"
 import { SessionFrame } from "../api/frames.ts"
+import { decoderOf } from "../api/decodeWith.ts"
 import { type ManagedSocket, managedSocket } from "../api/socket.ts"
 import { apply, type ConversationView, fromDetail, resumePoint, streamingMessage } from "../model/session.ts"
 import { current } from "../state/current.ts"
@@ -12,6 +13,7 @@ import { renderSidebar } from "./sidebar.ts"
 import { errorMessage, toast } from "./toast.ts"
 
 /** Opens the routed session and keeps it live over its socket, resuming where the view left off. */
+const decodeSessionFrame = decoderOf(SessionFrame)
 let sessionSocket: ManagedSocket | null = null
 let openToken = 0
 
@@ -66,7 +68,7 @@ const connectSession = (id: string) => {
   setSessionConnection("connecting")
   sessionSocket = managedSocket({
     url: () => socketUrl(id),
-    decoder: SessionFrame,
+    decode: decodeSessionFrame,
     onFrame: (f) => {
       if (current.conversation !== null) onSessionFrame(current.conversation, f)
     },

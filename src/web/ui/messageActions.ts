@@ -46,9 +46,9 @@ export const messageAction = async (action: ServerAction, m: MessageView): Promi
       return
     case "fork":
       try {
-        const newId = await api.fork(id, m.id)
+        const fork = await api.fork(id, m.id)
         await loadProjects()
-        if (newId) go(newId)
+        go(fork.session.id)
         toast("Forked into a new session", "info")
       } catch (e) {
         failed("Could not fork")(e)

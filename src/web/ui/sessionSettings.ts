@@ -1,6 +1,5 @@
 import { api, type GenerationPatch, RequestError } from "../api/client.ts"
-import { Generation, type Model } from "../api/types.ts"
-import { decode } from "../lib/decode.ts"
+import type { Model, SessionSummary } from "../api/types.ts"
 import { byId, h, replaceChildren } from "../lib/dom.ts"
 import { current } from "../state/current.ts"
 import { errorMessage, failed, toast } from "./toast.ts"
@@ -26,7 +25,7 @@ const fieldErrors = [...numberFields.map((f) => ({ key: f.key, input: f.input, e
 let models: ReadonlyArray<Model> = []
 
 const modelLabel = (id: string) => {
-  const ctx = models.find((m) => m.id === id)?.ctx
+  const ctx = models.find((m) => m.id === id)?.ctx_max
   return ctx ? `${id} (${Math.round(ctx / 1024)}k ctx)` : id
 }
 
@@ -142,8 +141,9 @@ const save = async () => {
     systemDialog.close("cancel")
     return
   }
+  let saved: SessionSummary
   try {
-    await api.patchSession(conv.sessionId, body)
+    saved = await api.patchSession(conv.sessionId, body)
   } catch (e) {
     const message = errorMessage(e, "Could not save the settings.")
     // The server's 400 names the field; show it there.
@@ -155,9 +155,8 @@ const save = async () => {
     } else showError(systemError, null, message)
     return
   }
-  if (body.system_prompt !== undefined) conv.systemPrompt = body.system_prompt
-  const saved = body.generation === undefined ? undefined : decode(Generation, body.generation)
-  if (saved?.ok) conv.generation = saved.value
+  conv.systemPrompt = saved.system_prompt
+  conv.generation = saved.generation
   systemDialog.close("save")
   toast("Settings saved", "info")
 }

@@ -1,4 +1,5 @@
 import { UserFrame } from "../api/frames.ts"
+import { decoderOf } from "../api/decodeWith.ts"
 import { managedSocket } from "../api/socket.ts"
 import type { SessionSummary } from "../api/types.ts"
 import { current } from "../state/current.ts"
@@ -13,18 +14,18 @@ import { loadProjects, reloadProject, scheduleSidebar } from "./sidebar.ts"
 const onSessionChanged = (f: Extract<UserFrame, { type: "session_updated" | "session_renamed" }>) => {
   const s = findSession(f.session_id)
   if (s === undefined) {
-    if (f.project_id !== undefined) void reloadProject(f.project_id)
+    void reloadProject(f.project_id)
     return
   }
   const next: SessionSummary = {
     ...s,
-    name: f.name ?? s.name,
-    updated_at: f.type === "session_updated" ? f.updated_at ?? s.updated_at : s.updated_at,
-    busy: f.type === "session_updated" ? f.busy ?? s.busy : s.busy
+    name: f.name,
+    updated_at: f.type === "session_updated" ? f.updated_at : s.updated_at,
+    busy: f.type === "session_updated" ? f.busy : s.busy
   }
   replaceSession(next)
   const conv = current.conversation
-  if (conv !== null && conv.sessionId === s.id && f.name !== undefined && f.name !== conv.name) {
+  if (conv !== null && conv.sessionId === s.id && f.name !== conv.name) {
     conv.name = f.name
     renderTitle()
   }
@@ -36,17 +37,17 @@ const onUserFrame = (f: UserFrame) => {
   switch (f.type) {
     case "hello":
     case "pong":
+    case "error":
       return
     case "project_added":
+    case "project_renamed":
     case "project_removed":
       void loadProjects().then(() => {
         if (f.type === "project_removed" && current.sessionId !== null && findSession(current.sessionId) === undefined) go(null)
       })
       return
     case "session_created": {
-      const projectId = f.session?.project_id ?? f.project_id
-      if (projectId !== undefined) void reloadProject(projectId)
-      else void loadProjects()
+      void reloadProject(f.session.project_id)
       return
     }
     case "session_updated":
@@ -64,7 +65,7 @@ const onUserFrame = (f: UserFrame) => {
 export const connectUserChannel = (): void => {
   managedSocket({
     url: () => "/api/ws/user",
-    decoder: UserFrame,
+    decode: decoderOf(UserFrame),
     onFrame: onUserFrame,
     onBadFrame: (raw, reason) => console.warn("user frame skipped", reason, raw),
     onState: setUserConnection,

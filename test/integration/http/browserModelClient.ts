@@ -1,6 +1,6 @@
+import { decoderOf } from "../../../src/web/api/decodeWith.ts"
 import { SessionFrame } from "../../../src/web/api/frames.ts"
 import { noGeneration } from "../../../src/web/api/types.ts"
-import { decode } from "../../../src/web/lib/decode.ts"
 import { apply, type ConversationView, resumePoint } from "../../../src/web/model/session.ts"
 import { open, type Opened } from "./wsClient.ts"
 
@@ -8,13 +8,15 @@ import { open, type Opened } from "./wsClient.ts"
  * A client that keeps the conversation exactly as the browser does (its frame decoder, `apply`
  * and `resumePoint`), reconnecting from its resume point. `gaps` counts deltas it could not place.
  */
+const decodeFrame = decoderOf(SessionFrame)
+
 export const makeModelClient = (wsUrl: string, sessionId: string) => {
   const conversation: ConversationView = { sessionId, name: "", model: "", systemPrompt: "", generation: noGeneration, version: 0, messages: [], coming: null }
   const state = { gaps: 0, snapshots: 0, frames: 0 }
   const feed = (raw: unknown) => {
     state.frames++
-    const frame = decode(SessionFrame, raw)
-    if (!frame.ok) throw new Error(`a frame the browser cannot decode: ${frame.error.message}`)
+    const frame = decodeFrame(raw)
+    if (!frame.ok) throw new Error(`a frame the browser cannot decode: ${frame.error}`)
     if (frame.value.type === "snapshot") state.snapshots++
     if (apply(conversation, frame.value).kind === "gap") state.gaps++
   }

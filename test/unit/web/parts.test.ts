@@ -1,32 +1,13 @@
 import { describe, expect, it } from "vitest"
-import { SessionFrame } from "../../../src/web/api/frames.ts"
-import { noGeneration, SessionDetail } from "../../../src/web/api/types.ts"
-import { decode } from "../../../src/web/lib/decode.ts"
+import type { Message } from "../../../src/http/api/schemas.ts"
+import { noGeneration } from "../../../src/web/api/types.ts"
 import { apply, continuable, type ConversationView, fromDetail, type MessageView, type PartView } from "../../../src/web/model/session.ts"
+import { asDetail, assistantStarted, at, completed, frame, userStarted, wireDetail, wireMessage } from "./wire.ts"
 
-const frame = (u: unknown): SessionFrame => {
-  const r = decode(SessionFrame, u)
-  if (!r.ok) throw r.error
-  return r.value
-}
+const detail = (messages: ReadonlyArray<typeof Message.Encoded>, version: number) =>
+  asDetail(wireDetail(messages, version, { generation: { temperature: 0.2, top_p: null, max_tokens: 64, extra: { top_k: 40 } } }))
 
-const detail = (messages: ReadonlyArray<unknown>, version: number): SessionDetail => {
-  const r = decode(SessionDetail, {
-    session: {
-      id: "s", project_id: "p", name: "n", model: null, system_prompt: "",
-      generation: { temperature: 0.2, top_p: null, max_tokens: 64, extra: { top_k: 40 } }
-    },
-    messages,
-    version
-  })
-  if (!r.ok) throw r.error
-  return r.value
-}
-
-const message = (id: string, role: "user" | "assistant", fields: Record<string, unknown>) => ({
-  id, session_id: "s", role, content: "", reasoning: "", tool_calls: [], tool_results: [], status: "complete", error: null,
-  started_at: "2026-01-01T00:00:00Z", finished_at: null, model: null, parts: [], ...fields
-})
+const message = wireMessage
 
 /** The parts as a short, comparable list: text stretches with their start, tool cards with their result. */
 const shape = (m: MessageView) =>
@@ -74,13 +55,13 @@ describe("web: a message's parts, in the order they happened", () => {
     ], 3))
     const frames = [
       { type: "delta", message_id: "a", offset: 4, content: "me look." },
-      { type: "tool_call", version: 4, message_id: "a", tool_call_id: "c1", name: "read_file", args: "{\"path\":\"a\"}" },
-      { type: "tool_result", version: 5, message_id: "a", tool_call_id: "c1", output: "42" },
+      { type: "tool_call", version: 4, at, message_id: "a", tool_call_id: "c1", name: "read_file", args: "{\"path\":\"a\"}" },
+      { type: "tool_result", version: 5, at, message_id: "a", tool_call_id: "c1", output: "42", truncated: false, error: null },
       { type: "delta", message_id: "a", offset: 12, content: "It is" },
       { type: "delta", message_id: "a", offset: 17, content: " 42." },
-      { type: "tool_call", version: 6, message_id: "a", tool_call_id: "c2", name: "grep", args: "{}" },
+      { type: "tool_call", version: 6, at, message_id: "a", tool_call_id: "c2", name: "grep", args: "{}" },
       { type: "delta", message_id: "a", offset: 21, content: " Sure." }
-    ]
+    ] as const
     for (const f of frames) apply(c, frame(f))
     // A reconnect sends some of them again.
     for (const f of frames.slice(1)) apply(c, frame(f))
@@ -92,7 +73,7 @@ describe("web: a message's parts, in the order they happened", () => {
 
   it("a reasoning stretch after text starts a new reasoning part", () => {
     const c = empty()
-    apply(c, frame({ type: "message_started", version: 1, message_id: "a" }))
+    apply(c, frame(assistantStarted(1, "a")))
     apply(c, frame({ type: "reasoning_delta", message_id: "a", offset: 0, content: "think" }))
     apply(c, frame({ type: "delta", message_id: "a", offset: 0, content: "Answer" }))
     apply(c, frame({ type: "reasoning_delta", message_id: "a", offset: 5, content: " more" }))
@@ -103,26 +84,26 @@ describe("web: a message's parts, in the order they happened", () => {
 describe("web: continue", () => {
   it("offers it on the last answer when it stopped short, and message_continued streams on in the same message", () => {
     const c = empty()
-    apply(c, frame({ type: "message_started", version: 1, message_id: "u", role: "user", content: "Go" }))
-    apply(c, frame({ type: "message_started", version: 2, message_id: "a" }))
+    apply(c, frame(userStarted(1, "u", "Go")))
+    apply(c, frame(assistantStarted(2, "a")))
     apply(c, frame({ type: "delta", message_id: "a", offset: 0, content: "Half" }))
     const m = c.messages[1]
     expect(continuable(c, m)).toBe(false)
-    apply(c, frame({ type: "message_failed", version: 3, message_id: "a", error: { code: "upstream", message: "boom" } }))
+    apply(c, frame({ type: "message_failed", version: 3, at, message_id: "a", error: { code: "upstream", message: "boom" } }))
     expect(continuable(c, m)).toBe(true)
     expect(continuable(c, c.messages[0])).toBe(false)
 
-    expect(apply(c, frame({ type: "message_continued", version: 4, message_id: "a" }))).toEqual({ kind: "message", id: "a" })
+    expect(apply(c, frame({ type: "message_continued", version: 4, at, message_id: "a" }))).toEqual({ kind: "message", id: "a" })
     expect(m.status).toBe("streaming")
     expect(m.error).toBeNull()
     expect(continuable(c, m)).toBe(false)
     apply(c, frame({ type: "delta", message_id: "a", offset: 4, content: " and the rest." }))
-    apply(c, frame({ type: "message_complete", version: 5, message_id: "a", finish_reason: "length" }))
+    apply(c, frame(completed(5, "a", { finish_reason: "length" })))
     expect(m.content).toBe("Half and the rest.")
     expect(shape(m)).toEqual(["text@0 Half and the rest."])
     expect(continuable(c, m)).toBe(true)
     // Seen again after a reconnect: nothing changes.
-    expect(apply(c, frame({ type: "message_continued", version: 4, message_id: "a" })).kind).toBe("none")
+    expect(apply(c, frame({ type: "message_continued", version: 4, at, message_id: "a" })).kind).toBe("none")
     expect(m.status).toBe("complete")
   })
 

@@ -1,14 +1,7 @@
 import { describe, expect, it } from "vitest"
-import { SessionFrame } from "../../../src/web/api/frames.ts"
 import { noGeneration } from "../../../src/web/api/types.ts"
-import { decode } from "../../../src/web/lib/decode.ts"
 import { apply, type ConversationView, placeText, resumePoint } from "../../../src/web/model/session.ts"
-
-const frame = (u: unknown): SessionFrame => {
-  const r = decode(SessionFrame, u)
-  if (!r.ok) throw r.error
-  return r.value
-}
+import { assistantStarted, at, completed, frame, userStarted } from "./wire.ts"
 
 const empty = (): ConversationView => ({
   sessionId: "s", name: "n", model: "", systemPrompt: "", generation: noGeneration, version: 0, messages: [], coming: null
@@ -32,7 +25,7 @@ describe("web: placing streamed text", () => {
       i += n
     }
     const c = empty()
-    apply(c, frame({ type: "message_started", version: 1, message_id: "m", role: "assistant" }))
+    apply(c, frame(assistantStarted(1, "m")))
     // Replays: every reconnect resends from a point at or before what we have.
     for (let round = 0; round < 3; round++) {
       for (const [i, p] of pieces.entries()) {
@@ -42,17 +35,17 @@ describe("web: placing streamed text", () => {
     }
     expect(c.messages[0].content).toBe(text)
     expect(resumePoint(c)).toEqual({ after: 1, offset: text.length, reasoningOffset: 0, messageId: "m" })
-    apply(c, frame({ type: "message_complete", version: 2, message_id: "m", usage: { prompt_tokens: 3, completion_tokens: 9 } }))
+    apply(c, frame(completed(2, "m", { usage: { prompt_tokens: 3, completion_tokens: 9, total_tokens: 12 } })))
     expect(c.messages[0].status).toBe("complete")
-    expect(apply(c, frame({ type: "message_cancelled", version: 2, message_id: "m" })).kind).toBe("none")
+    expect(apply(c, frame({ type: "message_cancelled", version: 2, at, message_id: "m" })).kind).toBe("none")
   })
 
   it("applies deletions and renames once", () => {
     const c = empty()
-    apply(c, frame({ type: "message_started", version: 1, message_id: "u", role: "user", content: "hi" }))
-    apply(c, frame({ type: "message_started", version: 2, message_id: "a" }))
-    apply(c, frame({ type: "messages_deleted", version: 3, message_ids: ["a"] }))
-    apply(c, frame({ type: "session_renamed", version: 4, name: "Named" }))
+    apply(c, frame(userStarted(1, "u", "hi")))
+    apply(c, frame(assistantStarted(2, "a")))
+    apply(c, frame({ type: "messages_deleted", version: 3, at, message_ids: ["a"] }))
+    apply(c, frame({ type: "session_renamed", version: 4, at, name: "Named", by: "user" }))
     expect(c.messages.map((m) => m.id)).toEqual(["u"])
     expect(c.name).toBe("Named")
     expect(c.version).toBe(4)
