@@ -4,19 +4,24 @@ import { noGeneration } from "../../../src/web/api/types.ts"
 import { apply, type ConversationView, resumePoint } from "../../../src/web/model/session.ts"
 import { open, type Opened } from "./wsClient.ts"
 
+const decodeFrame = decoderOf(SessionFrame)
+
 /**
  * A client that keeps the conversation exactly as the browser does (its frame decoder, `apply`
- * and `resumePoint`), reconnecting from its resume point. `gaps` counts deltas it could not place.
+ * and `resumePoint`), reconnecting from its resume point. `gaps` counts deltas it could not place,
+ * `undecodable` the frames its decoder refused (each also thrown, failing the test).
  */
-const decodeFrame = decoderOf(SessionFrame)
 
 export const makeModelClient = (wsUrl: string, sessionId: string) => {
   const conversation: ConversationView = { sessionId, name: "", model: "", systemPrompt: "", generation: noGeneration, version: 0, messages: [], coming: null }
-  const state = { gaps: 0, snapshots: 0, frames: 0 }
+  const state = { gaps: 0, snapshots: 0, frames: 0, undecodable: [] as Array<string> }
   const feed = (raw: unknown) => {
     state.frames++
     const frame = decodeFrame(raw)
-    if (!frame.ok) throw new Error(`a frame the browser cannot decode: ${frame.error}`)
+    if (!frame.ok) {
+      state.undecodable.push(`${JSON.stringify(raw).slice(0, 200)}: ${frame.error}`)
+      throw new Error(`a frame the browser cannot decode: ${frame.error}`)
+    }
     if (frame.value.type === "snapshot") state.snapshots++
     if (apply(conversation, frame.value).kind === "gap") state.gaps++
   }
