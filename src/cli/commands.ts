@@ -1,6 +1,5 @@
 import { Args, Command, Options } from "@effect/cli"
 import { Console, Duration, Effect, Layer, Logger } from "effect"
-import { AppLive } from "../AppLive.ts"
 import { DatabaseInfo, DatabaseLive } from "../infra/db/Database.ts"
 import { MigrationsLive, runMigrations } from "../infra/db/Migrations.ts"
 import { rebuildReadModels } from "../infra/readmodels/rebuildReadModels.ts"
@@ -27,7 +26,10 @@ const write = (text: string) => Effect.async<void>((resume) => {
   process.stdout.write(text, () => resume(Effect.void))
 })
 
-const serve = Command.make("serve", {}, () => Layer.launch(AppLive)).pipe(described("serve"))
+/** Loaded when serving only: the other verbs need the log, not the HTTP server. */
+const serve = Command.make("serve", {}, () =>
+  Effect.flatMap(Effect.promise(() => import("../AppLive.ts")), ({ AppLive }) => Layer.launch(AppLive))
+).pipe(described("serve"))
 
 const migrate = Command.make("migrate", {}, () =>
   Effect.gen(function* () {
