@@ -5,10 +5,11 @@ import * as path from "node:path"
 import { makeTempBase, writeFiles } from "./tree.ts"
 
 /** git for building fixtures, with a fixed identity and no user config. */
-export const git = (cwd: string, args: ReadonlyArray<string>, env: Readonly<Record<string, string>> = {}) =>
+export const git = (cwd: string, args: ReadonlyArray<string>, env: Readonly<Record<string, string>> = {}, input?: string) =>
   execFileSync("git", [...args], {
     cwd,
     encoding: "utf8",
+    ...(input === undefined ? {} : { input }),
     maxBuffer: 256 * 1024 * 1024,
     env: {
       PATH: process.env.PATH ?? "",
@@ -80,8 +81,10 @@ export const makeHostileRepo = async (
   await fs.mkdir(markers)
   await fs.mkdir(path.join(evil, "hooks"), { recursive: true })
   const script = async (file: string, name: string) => {
-    // the filter scripts pass their input through, so a run would go unnoticed but for the marker
-    await fs.writeFile(file, `#!/bin/sh\ntouch '${path.join(markers, name)}'\ncat\n`, { mode: 0o755 })
+    // the filter scripts pass their input through, so a run would go unnoticed but for the marker;
+    // the ssh command fails at once (git would wait forever on a silent one)
+    const then = name === "ssh" ? "exit 1" : "cat"
+    await fs.writeFile(file, `#!/bin/sh\ntouch '${path.join(markers, name)}'\n${then}\n`, { mode: 0o755 })
   }
   for (const name of ["sub-fsmonitor", "sub-clean", "fsmonitor", "external-diff", "textconv", "clean", "smudge", "process", "pager", "ssh", "credential", "askpass", "gpg", "inc-clean", "inc-external", "inc-pager", "inc-textconv", "diff-command"]) {
     await script(path.join(evil, `${name}.sh`), name)
@@ -118,6 +121,14 @@ export const makeHostileRepo = async (
   })
   commitAll(top, "Change b and rotate the key", "2024-03-03T12:00:00Z")
   await more(top, root)
+  // branch `lazy`: proj/lazy.txt names a blob that is not in the repository, as in a partial clone
+  const blob = git(top, ["hash-object", "--stdin"], {}, "lazy content\n").trim()
+  const index = { GIT_INDEX_FILE: path.join(base, "lazy-index") }
+  git(top, ["read-tree", "HEAD"], index)
+  git(top, ["update-index", "--add", "--cacheinfo", `100644,${blob},proj/lazy.txt`], index)
+  const tree = git(top, ["write-tree", "--missing-ok"], index).trim()
+  const lazy = git(top, ["commit-tree", tree, "-p", "HEAD", "-m", "Lazy"]).trim()
+  git(top, ["update-ref", "refs/heads/lazy", lazy])
   // uncommitted changes, secrets included, so a work-tree diff or blame must read these files
   await writeFiles(root, {
     "README.md": "# Project\nthird (uncommitted)\n",
@@ -154,6 +165,11 @@ export const makeHostileRepo = async (
   set("color.ui", "always")
   set("diff.context", "1")
   set("include.path", path.join(base, "included.gitconfig"))
+  // a promisor remote: a missing object would be fetched over ssh (core.sshCommand above)
+  set("core.repositoryformatversion", "1")
+  set("extensions.partialClone", "origin")
+  set("remote.origin.url", "ssh://evil.invalid/repo")
+  set("remote.origin.promisor", "true")
   git(sub, ["config", "core.fsmonitor", `${evil}/sub-fsmonitor.sh`])
   git(sub, ["config", "filter.sub.clean", `${evil}/sub-clean.sh`])
   await fs.writeFile(path.join(sub, ".git", "info", "attributes"), "* filter=sub\n")

@@ -36,15 +36,15 @@ const everyCall: ReadonlyArray<readonly [string, object]> = [
 ]
 
 describe("git tools against a hostile repository", () => {
-  it.effect("the repository really is hostile: plain git runs its fsmonitor, filters, textconv, external diff and the embedded repository's own", () =>
+  it.effect("the repository really is hostile: plain git runs its fsmonitor, filters, textconv, external diff, ssh for a missing object and the embedded repository's own", () =>
     Effect.gen(function* () {
       // git as a person would run it (no system or user config), to prove the markers can appear
       const env = { PATH: process.env.PATH ?? "", HOME: repo.base, GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: "/dev/null" }
-      for (const args of [["diff"], ["blame", "README.md"], ["diff", "HEAD~2", "HEAD", "--", "README.md"], ["diff", "HEAD", "--", "vendor"]]) {
-        spawnSync("git", args, { cwd: repo.root, env, stdio: "ignore" })
+      for (const args of [["diff"], ["blame", "README.md"], ["diff", "HEAD~2", "HEAD", "--", "README.md"], ["diff", "HEAD", "--", "vendor"], ["cat-file", "blob", "lazy:proj/lazy.txt"]]) {
+        spawnSync("git", args, { cwd: repo.root, env, stdio: "ignore", timeout: 20_000 })
       }
       const left = yield* Effect.promise(() => repo.markersLeft())
-      expect(left).toEqual(["fsmonitor", "inc-clean", "inc-external", "inc-textconv", "process", "sub-clean", "sub-fsmonitor"])
+      expect(left).toEqual(["fsmonitor", "inc-clean", "inc-external", "inc-textconv", "process", "ssh", "sub-clean", "sub-fsmonitor"])
     })
   )
 
@@ -58,6 +58,18 @@ describe("git tools against a hostile repository", () => {
       }
       expect(yield* Effect.promise(() => repo.markersLeft())).toEqual([])
       expect(yield* Effect.promise(() => repo.gitDirDigest())).toBe(before)
+    })
+  )
+
+  it.effect("a missing object is never fetched: no transport, so no ssh command or credential helper", () =>
+    Effect.gen(function* () {
+      const show = yield* call("git_show", { rev: "lazy", path: "lazy.txt" })
+      expect(show.error).toMatch(/^git: warning: lazy fetching disabled; .*fatal: git cat-file lazy\^\{commit\}:proj\/lazy.txt: bad file/)
+      const diff = yield* call("git_diff", { from: "main", to: "lazy" })
+      expect(diff.error).toMatch(/^git: warning: lazy fetching disabled; /)
+      const log = yield* call("git_log", { rev: "lazy", max_count: 1 })
+      expect(log.output).toMatch(/^[0-9a-f]{8}  2024-03-01  Ada Lovelace  Lazy$/m)
+      expect(yield* Effect.promise(() => repo.markersLeft())).toEqual([])
     })
   )
 
