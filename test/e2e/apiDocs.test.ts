@@ -103,6 +103,8 @@ describe("pages raise no CSP refusal (real Chromium, real app)", () => {
     const outside = watchOutsideRequests(page, app.url)
     await page.goto(app.url)
     await page.locator("#conn[data-state=open]").waitFor({ timeout: 10_000 })
+    // Without a token there is nothing to log out of.
+    await expect(page.locator("#logout-link").isHidden()).resolves.toBe(true)
     await addProject(page, projectDir)
     await newSession(page, projectDir)
 

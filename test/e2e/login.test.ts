@@ -68,7 +68,10 @@ describe("token mode in a browser (real Chromium, real app)", () => {
     await page.goto(`${app.url}/api/docs`)
     await page.locator(".opblock-summary-path[data-path='/api/health']").waitFor({ timeout: 40_000 })
 
-    await page.goto(`${app.url}/logout`)
+    await page.goto(app.url)
+    await page.locator("#conn[data-state=open]").waitFor({ timeout: 15_000 })
+    await Promise.all([page.waitForNavigation(), page.click("#logout-link")])
+    expect(new URL(page.url()).pathname).toBe("/logout")
     await Promise.all([page.waitForNavigation(), page.click("button[type=submit]")])
     expect(new URL(page.url()).pathname).toBe("/login")
     await expect(page.locator(".notice").textContent()).resolves.toContain("You are logged out")

@@ -3,6 +3,7 @@ import { Config, Effect } from "effect"
 import * as fs from "node:fs/promises"
 import * as path from "node:path"
 import { errorJson } from "../api/errors.ts"
+import { Security } from "../security/Security.ts"
 
 const TYPES: Readonly<Record<string, string>> = {
   ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".mjs": "text/javascript; charset=utf-8",
@@ -20,9 +21,13 @@ const readFile = (file: string) =>
 const isFile = (file: string) =>
   Effect.tryPromise(() => fs.stat(file)).pipe(Effect.map((s) => s.isFile()), Effect.orElseSucceed(() => false))
 
+/** In token mode the page says so (its Log out link shows), without a script having to ask. */
+const markTokenMode = (html: string) => html.replace(/<html\b/, '<html data-auth="token"')
+
 /** The browser client from dist/web (BOOCODE_WEB_DIR), index.html for unknown paths (client-side routes). */
 const serveStatic = Effect.gen(function* () {
   const root = path.resolve(yield* Config.string("BOOCODE_WEB_DIR").pipe(Config.withDefault("dist/web")))
+  const { tokenRequired } = yield* Security
   return (request: HttpServerRequest.HttpServerRequest) =>
     Effect.gen(function* () {
       let urlPath: string
@@ -36,6 +41,9 @@ const serveStatic = Effect.gen(function* () {
       const file = inside && (yield* isFile(candidate)) ? candidate : path.join(root, "index.html")
       const body = yield* readFile(file)
       if (body._tag === "None") return HttpServerResponse.text(NOT_BUILT, { contentType: "text/html; charset=utf-8" })
+      if (tokenRequired && file.endsWith(".html")) return HttpServerResponse.text(markTokenMode(body.value.toString("utf8")), {
+        contentType: TYPES[".html"], headers: { "cache-control": "no-cache" }
+      })
       const type = TYPES[path.extname(file)] ?? "application/octet-stream"
       const cache = file.includes(`${path.sep}assets${path.sep}`) ? "public, max-age=31536000, immutable" : "no-cache"
       return HttpServerResponse.uint8Array(body.value, { contentType: type, headers: { "cache-control": cache } })
