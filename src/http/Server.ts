@@ -3,7 +3,7 @@ import { NodeHttpServer } from "@effect/platform-node"
 import { Effect, Layer } from "effect"
 import { createServer } from "node:http"
 import { DatabaseInfo } from "../infra/db/Database.ts"
-import { Api } from "./api/Api.ts"
+import { ApiEndpoints } from "./handlers/ApiRoutes.ts"
 import { AuditLive } from "./handlers/AuditLive.ts"
 import { HealthLive } from "./handlers/HealthLive.ts"
 import { LlmLive } from "./handlers/LlmLive.ts"
@@ -21,7 +21,7 @@ import { SocketRoutes } from "./ws/SocketRoutes.ts"
 
 export { ServerConfig } from "./ServerConfig.ts"
 
-const ApiRoutes = HttpLayerRouter.addHttpApi(Api, { openapiPath: "/api/openapi.json" }).pipe(
+const ApiRoutes = ApiEndpoints.pipe(
   Layer.provide([HealthLive, ProjectsLive, SessionsLive, AuditLive, SearchLive, LlmLive])
 )
 

@@ -1,16 +1,10 @@
-import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
+import { HttpApiEndpoint, HttpApiGroup } from "@effect/platform"
 import { Schema } from "effect"
-import { ErrorBody } from "./errors.ts"
+import { Guarded } from "./errors.ts"
 
 export class Health extends Schema.Class<Health>("Health")({ status: Schema.Literal("ok") }) {}
 
-/** 503 `database_unavailable`: the database does not answer (restarting, or unreachable). */
-export class DatabaseUnavailable extends Schema.TaggedError<DatabaseUnavailable>()(
-  "DatabaseUnavailable",
-  { error: ErrorBody },
-  HttpApiSchema.annotations({ status: 503 })
-) {}
-
+/** 503 `database_unavailable` when the database does not answer (restarting, or unreachable). */
 export class HealthApi extends HttpApiGroup.make("health").add(
-  HttpApiEndpoint.get("health", "/health").addSuccess(Health).addError(DatabaseUnavailable)
+  HttpApiEndpoint.get("health", "/health").addSuccess(Health).addError(Guarded)
 ) {}

@@ -1,18 +1,8 @@
 import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
-import { Schema } from "effect"
+import { LlmStatus } from "../../contract/llmStatus.ts"
+import { Guarded } from "./errors.ts"
 
-export class LlmStatus extends Schema.Class<LlmStatus>("LlmStatus")({
-  /** The LLM server BooCode talks to (LLM_BASE_URL). */
-  url: Schema.String,
-  reachable: Schema.Boolean,
-  /** The server says it is loading a model right now. */
-  loading: Schema.Boolean,
-  models: Schema.Array(Schema.String),
-  /** The models loaded right now; null when the server does not say. */
-  loaded: Schema.NullOr(Schema.Array(Schema.String)),
-  /** Why it is not reachable, in plain words. */
-  error: Schema.NullOr(Schema.String)
-}) {}
+export { LlmStatus }
 
 export class LlmApi extends HttpApiGroup.make("llm").add(
   HttpApiEndpoint.get("status", "/llm/status")
@@ -22,4 +12,4 @@ export class LlmApi extends HttpApiGroup.make("llm").add(
       "Whether the LLM server answers (a couple of short requests, 3 s each at most), its models, the loaded ones " +
         "where the server says (llama-swap, llama-server, vLLM, Ollama), and the error in plain words when it does not"
     )
-) {}
+).addError(Guarded) {}

@@ -7,7 +7,7 @@ import type { StoredEvent } from "../../infra/eventstore/model.ts"
 import { Api } from "../api/Api.ts"
 import type { LoggedEvent } from "../api/schemas.ts"
 import { exportMarkdown } from "./exportMarkdown.ts"
-import { api } from "./toApiError.ts"
+import { answer } from "./failAs.ts"
 import { messagesView, sessionView } from "./views.ts"
 
 const logged = (e: StoredEvent): LoggedEvent => ({
@@ -17,6 +17,16 @@ const logged = (e: StoredEvent): LoggedEvent => ({
   data: e.data,
   recorded_at: e.recorded_at.toISOString()
 })
+
+const rfc5987 = (s: string) => encodeURIComponent(s).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+
+/** An export is a file named after the session: an ASCII name for every client, the exact one (RFC 6266) for those that read it. */
+const attachment = (name: string, extension: string) => {
+  const ascii = name.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^-+|-+$/g, "") || "session"
+  return {
+    "content-disposition": `attachment; filename="${ascii}.${extension}"; filename*=UTF-8''${rfc5987(`${name}.${extension}`)}`
+  }
+}
 
 export const AuditLive = HttpApiBuilder.group(Api, "audit", (handlers) =>
   Effect.gen(function* () {
@@ -39,7 +49,7 @@ export const AuditLive = HttpApiBuilder.group(Api, "audit", (handlers) =>
 
     return handlers
       .handle("events", ({ path, request, urlParams }) =>
-        api(
+        answer(
           Effect.gen(function* () {
             yield* requireStream(path.id)
             const events = (yield* store.readStream(streamIdOfSession(path.id), { after: urlParams.after ?? 0 })).map(logged)
@@ -50,13 +60,16 @@ export const AuditLive = HttpApiBuilder.group(Api, "audit", (handlers) =>
           })
         )
       )
-      .handle("state", ({ path, urlParams }) => api(at(path.id, urlParams.version)))
+      .handle("state", ({ path, urlParams }) => answer(at(path.id, urlParams.version)))
       .handle("export", ({ path, urlParams }) =>
-        api(
+        answer(
           Effect.map(at(path.id), ({ messages, session, version }) =>
             urlParams.format === "json"
-              ? HttpServerResponse.unsafeJson({ session, messages, version })
-              : HttpServerResponse.text(exportMarkdown(session, messages), { contentType: "text/markdown; charset=utf-8" })
+              ? HttpServerResponse.unsafeJson({ session, messages, version }, { headers: attachment(session.name, "json") })
+              : HttpServerResponse.text(exportMarkdown(session, messages), {
+                contentType: "text/markdown; charset=utf-8",
+                headers: attachment(session.name, "md")
+              })
           )
         )
       )

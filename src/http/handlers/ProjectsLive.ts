@@ -5,7 +5,7 @@ import { ProjectService } from "../../app/projects/ProjectService.ts"
 import { SessionService } from "../../app/sessions/SessionService.ts"
 import { Api } from "../api/Api.ts"
 import { ReadModels } from "../queries/ReadModels.ts"
-import { api } from "./toApiError.ts"
+import { answer, answerCommand, cannotFail } from "./failAs.ts"
 import { sessionView } from "./views.ts"
 
 export const ProjectsLive = HttpApiBuilder.group(Api, "projects", (handlers) =>
@@ -22,7 +22,7 @@ export const ProjectsLive = HttpApiBuilder.group(Api, "projects", (handlers) =>
     return handlers
       .handle("list", () => read.projects)
       .handle("add", ({ payload }) =>
-        api(
+        answer(cannotFail("ProjectNotFound", "CommandIdReused")(
           Effect.map(projects.add({ path: payload.path, name: payload.name ?? null }), (state) => ({
             id: state.project_id ?? "",
             name: state.name,
@@ -31,11 +31,11 @@ export const ProjectsLive = HttpApiBuilder.group(Api, "projects", (handlers) =>
             updated_at: state.updated_at ?? ""
           }))
         )
-      )
-      .handle("remove", ({ path }) => api(Effect.asVoid(projects.remove(path.id))))
-      .handle("sessions", ({ path }) => api(Effect.zipRight(requireProject(path.id), read.sessionsOf(path.id))))
+      ))
+      .handle("remove", ({ path }) => answerCommand(Effect.asVoid(projects.remove(path.id))))
+      .handle("sessions", ({ path }) => answer(Effect.zipRight(requireProject(path.id), read.sessionsOf(path.id))))
       .handle("createSession", ({ path, payload }) =>
-        api(
+        answerCommand(
           Effect.map(
             sessions.create({
               project_id: path.id,

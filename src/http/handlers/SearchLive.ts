@@ -3,7 +3,7 @@ import { Effect } from "effect"
 import { LlmClient } from "../../infra/llm/index.ts"
 import { Api } from "../api/Api.ts"
 import { ReadModels } from "../queries/ReadModels.ts"
-import { api } from "./toApiError.ts"
+import { answer } from "./failAs.ts"
 
 export const SearchLive = HttpApiBuilder.group(Api, "search", (handlers) =>
   Effect.gen(function* () {
@@ -11,6 +11,6 @@ export const SearchLive = HttpApiBuilder.group(Api, "search", (handlers) =>
     const llm = yield* LlmClient
     return handlers
       .handle("search", ({ urlParams }) => read.search(urlParams.q, Math.min(urlParams.limit ?? 50, 200)))
-      .handle("models", () => api(llm.listModels))
+      .handle("models", () => answer(llm.listModels))
   })
 )

@@ -4,7 +4,7 @@ import { SessionService } from "../../app/sessions/SessionService.ts"
 import type { SessionId } from "../../domain/index.ts"
 import { LiveHub } from "../../infra/live/LiveHub.ts"
 import { Api } from "../api/Api.ts"
-import { api } from "./toApiError.ts"
+import { answer, answerCommand } from "./failAs.ts"
 import { messagesView, sessionView } from "./views.ts"
 
 export const SessionsLive = HttpApiBuilder.group(Api, "sessions", (handlers) =>
@@ -21,15 +21,15 @@ export const SessionsLive = HttpApiBuilder.group(Api, "sessions", (handlers) =>
       })
 
     return handlers
-      .handle("get", ({ path }) => api(detail(path.id)))
+      .handle("get", ({ path }) => answerCommand(detail(path.id)))
       .handle("update", ({ path, payload }) =>
-        api(Effect.map(sessions.update(path.id, payload), ({ state, version }) => sessionView(state, version)))
+        answerCommand(Effect.map(sessions.update(path.id, payload), ({ state, version }) => sessionView(state, version)))
       )
-      .handle("remove", ({ path }) => api(sessions.remove(path.id)))
+      .handle("remove", ({ path }) => answerCommand(sessions.remove(path.id)))
       .handle("post", ({ headers, path, payload }) => {
         const keyId = headers["idempotency-key"] ?? payload.client_request_id
         const key = keyId === undefined ? undefined : { id: `${path.id}:${keyId}`, payload: { content: payload.content } }
-        return api(
+        return answer(
           Effect.map(sessions.postMessage(path.id, payload.content, key), (r) => ({
             user_message_id: r.user_message_id,
             assistant_message_id: r.assistant_message_id,
@@ -37,16 +37,16 @@ export const SessionsLive = HttpApiBuilder.group(Api, "sessions", (handlers) =>
           }))
         )
       })
-      .handle("cancel", ({ path }) => api(Effect.map(sessions.cancel(path.id), (cancelled) => ({ cancelled }))))
-      .handle("regenerate", ({ path }) => api(sessions.regenerate(path.id, path.message_id)))
-      .handle("continue", ({ path }) => api(sessions.continueAnswer(path.id, path.message_id)))
-      .handle("edit", ({ path, payload }) => api(sessions.edit(path.id, path.message_id, payload.content)))
-      .handle("deleteFrom", ({ path }) => api(sessions.deleteFrom(path.id, path.message_id)))
+      .handle("cancel", ({ path }) => answerCommand(Effect.map(sessions.cancel(path.id), (cancelled) => ({ cancelled }))))
+      .handle("regenerate", ({ path }) => answerCommand(sessions.regenerate(path.id, path.message_id)))
+      .handle("continue", ({ path }) => answerCommand(sessions.continueAnswer(path.id, path.message_id)))
+      .handle("edit", ({ path, payload }) => answerCommand(sessions.edit(path.id, path.message_id, payload.content)))
+      .handle("deleteFrom", ({ path }) => answerCommand(sessions.deleteFrom(path.id, path.message_id)))
       .handle("select", ({ path, payload }) =>
-        api(Effect.zipRight(sessions.selectAlternative(path.id, path.message_id, payload.index), detail(path.id)))
+        answerCommand(Effect.zipRight(sessions.selectAlternative(path.id, path.message_id, payload.index), detail(path.id)))
       )
       .handle("fork", ({ path, payload }) =>
-        api(Effect.flatMap(sessions.fork(path.id, payload.message_id), ({ state }) => detail(state.session_id ?? path.id)))
+        answerCommand(Effect.flatMap(sessions.fork(path.id, payload.message_id), ({ state }) => detail(state.session_id ?? path.id)))
       )
   })
 )

@@ -104,7 +104,10 @@ layer(testAppLayer(), { excludeTestServices: true })("HTTP API contract", (it) =
     expect(num(json.json, "version")).toBe(version)
     const search = await call(app.url, "GET", "/api/search?q=zebra")
     expect(str(search.json, 0, "session_id")).toBe(sessionId)
-    expect(str(search.json, 0, "snippet")).toContain("<b>")
+    // The snippet is plain text; the matches are ranges of it.
+    const snippet = str(search.json, 0, "snippet")
+    const ranges = at(search.json, 0, "highlights") as Array<{ start: number; end: number }>
+    expect(ranges.map((r) => snippet.slice(r.start, r.end))).toEqual(["zebra"])
 
     const assistantId = str(done.json, "messages", 1, "id")
     const fork = await call(app.url, "POST", `/api/sessions/${sessionId}/fork`, { message_id: assistantId })
