@@ -1,56 +1,64 @@
 import { Chunk, Effect, Stream } from "effect"
-import type { Collector, GrepLine } from "./GrepCollector.ts"
+import type { Collector } from "./GrepCollector.ts"
 import type { GrepQuery } from "./GrepQuery.ts"
+import { requiredLiteral } from "./grep/Literal.ts"
+import { searchBytes, compileSpec, type FileResult, type SearchSpec } from "./grep/Search.ts"
+import { grepPool } from "./grep/WorkerPool.ts"
 import { makeLimiter, type Limiter } from "./Limiter.ts"
 import * as OpenGuard from "./OpenGuard.ts"
 import type { ToolContext } from "./ToolContext.ts"
 import type { ToolError } from "./ToolError.ts"
 import { walk, type WalkEntry } from "./Walker.ts"
 
-const maxWalkDepth = 64
+export { searchText } from "./grep/Search.ts"
 
-/** Line-by-line search of one text, like ripgrep: `$` does not match before "\r". */
-export const searchText = (text: string, query: GrepQuery): ReadonlyArray<GrepLine> => {
-  if (query.wholeFile !== null && !query.wholeFile.test(text)) return []
-  const lines = text.split("\n")
-  if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop()
-  const keep = new Map<number, boolean>()
-  for (let i = 0; i < lines.length; i++) {
-    if (!query.line.test(lines[i])) continue
-    keep.set(i, true)
-    for (let j = Math.max(0, i - query.context); j <= Math.min(lines.length - 1, i + query.context); j++) {
-      if (!keep.has(j)) keep.set(j, false)
-    }
-  }
-  return [...keep.keys()]
-    .sort((a, b) => a - b)
-    .map((i) => ({
-      n: i + 1,
-      text: (lines[i].endsWith("\r") ? lines[i].slice(0, -1) : lines[i]).slice(0, query.lineChars + 1),
-      match: keep.get(i) === true
-    }))
+const maxWalkDepth = 64
+/** files per message to a worker: small enough that an interrupted grep leaves little behind */
+const batchFiles = 256
+
+export const searchSpec = (context: ToolContext, query: GrepQuery): SearchSpec => ({
+  root: context.root,
+  openFlags: OpenGuard.openFlags,
+  lineSource: query.line.source,
+  lineFlags: query.line.flags,
+  wholeSource: query.wholeFile === null ? null : query.wholeFile.source,
+  wholeFlags: query.wholeFile === null ? "" : query.wholeFile.flags,
+  literal: requiredLiteral(query.pattern, query.caseInsensitive),
+  context: query.context,
+  lineChars: query.lineChars,
+  maxFileBytes: context.limits.grepMaxFileBytes
+})
+
+/** The same search on this thread with async reads: used when the worker pool cannot run. */
+const searchHere = (context: ToolContext, spec: SearchSpec, bigReads: Limiter, files: ReadonlyArray<WalkEntry>) => {
+  const compiled = compileSpec(spec)
+  return Effect.forEach(
+    files,
+    (entry) =>
+      Effect.tryPromise((signal) => OpenGuard.readWalkedFile(context.root, entry.abs, spec.maxFileBytes, bigReads, signal)).pipe(
+        Effect.map((read): FileResult => {
+          if (read._tag === "Skipped") return read.reason === "large" ? "large" : null
+          const lines = searchBytes(read.bytes, compiled)
+          return lines.length === 0 ? null : lines
+        }),
+        Effect.orElseSucceed((): FileResult => null)
+      ),
+    { concurrency: context.limits.walkConcurrency }
+  )
 }
 
-type Searched = { readonly _tag: "Hits"; readonly lines: ReadonlyArray<GrepLine> } | { readonly _tag: "Large" } | null
-
-/** One file: the guarded read is a single promise (aborted on interruption); unreadable files are skipped. */
-const searchFile = (context: ToolContext, query: GrepQuery, bigReads: Limiter, entry: WalkEntry): Effect.Effect<Searched> =>
-  Effect.tryPromise((signal) =>
-    OpenGuard.readWalkedFile(context.root, entry.abs, context.limits.grepMaxFileBytes, bigReads, signal)
-  ).pipe(
-    Effect.map((read): Searched => {
-      if (read._tag === "Skipped") return read.reason === "large" ? { _tag: "Large" } : null
-      const lines = searchText(read.bytes.toString("utf8"), query)
-      return lines.length === 0 ? null : { _tag: "Hits", lines }
-    }),
-    Effect.orElseSucceed((): Searched => null)
+const searchBatch = (context: ToolContext, spec: SearchSpec, bigReads: Limiter, files: ReadonlyArray<WalkEntry>) =>
+  Effect.tryPromise(() => grepPool().search(spec, files.map((entry) => entry.abs))).pipe(
+    Effect.orElse(() => searchHere(context, spec, bigReads, files))
   )
 
 /**
- * Walks lazily in chunks; each chunk's files are searched with bounded concurrency (so never
- * more than that many descriptors open) and fed to the collector in path order.
+ * The walk runs here (it applies .gitignore and the secret rules); the reading and searching run
+ * on the worker pool, in batches of walked files. Results may come back out of order: the
+ * collector restores the walk's order. Interruption stops the walk and drops batches in flight.
  */
 export const grepJs = Effect.fn("Grep.js")(function* (context: ToolContext, query: GrepQuery, collector: Collector) {
+  const spec = searchSpec(context, query)
   const bigReads = makeLimiter(2)
   const files: Stream.Stream<WalkEntry, ToolError> =
     query.target.kind === "file"
@@ -58,20 +66,24 @@ export const grepJs = Effect.fn("Grep.js")(function* (context: ToolContext, quer
       : walk({ root: context.root, startAbs: query.target.abs, startRel: query.target.rel, maxDepth: maxWalkDepth, secrets: context.secrets })
   yield* files.pipe(
     Stream.chunks,
-    Stream.buffer({ capacity: 4 }),
-    Stream.runForEach((chunk) =>
-      Effect.gen(function* () {
-        const wanted = Chunk.toReadonlyArray(chunk).filter((entry) => entry.kind === "file" && query.matchesGlob(entry.rel))
-        const results = yield* Effect.forEach(wanted, (entry) => searchFile(context, query, bigReads, entry), {
-          concurrency: context.limits.walkConcurrency
+    Stream.mapConcat((chunk) => {
+      const wanted = Chunk.toReadonlyArray(chunk).filter((entry) => entry.kind === "file" && query.matchesGlob(entry.rel))
+      const batches: Array<ReadonlyArray<WalkEntry>> = []
+      for (let i = 0; i < wanted.length; i += batchFiles) batches.push(wanted.slice(i, i + batchFiles))
+      return batches
+    }),
+    Stream.mapEffect((batch) => Effect.map(searchBatch(context, spec, bigReads, batch), (results) => ({ batch, results })), {
+      concurrency: 2 * grepPool().size,
+      unordered: true
+    }),
+    Stream.runForEach(({ batch, results }) =>
+      Effect.sync(() =>
+        results.forEach((result, i) => {
+          if (result === null) return
+          if (result === "large") collector.skipLarge()
+          else collector.add({ rel: batch[i].rel, lines: result })
         })
-        results.forEach((searched, i) => {
-          if (searched === null) return
-          if (searched._tag === "Large") collector.skipLarge()
-          else collector.add({ rel: wanted[i].rel, lines: searched.lines })
-        })
-        yield* Effect.yieldNow()
-      })
+      )
     )
   )
 })

@@ -1,0 +1,115 @@
+import { availableParallelism } from "node:os"
+import { Worker } from "node:worker_threads"
+import type { FileResult, SearchSpec } from "./Search.ts"
+import type { BatchReply, BatchRequest } from "./searchWorker.ts"
+
+interface Pending {
+  readonly resolve: (results: ReadonlyArray<FileResult>) => void
+  readonly reject: (error: Error) => void
+}
+
+interface Slot {
+  readonly worker: Worker
+  readonly pending: Map<number, Pending>
+}
+
+/**
+ * Running from TypeScript sources (dev, tests, the packed package), the worker script is a .ts
+ * file and needs tsx, which a worker does not get from its parent (Node 20 ignores `--import` in
+ * a worker's execArgv, and a test runner's own loader is not tsx). So every worker starts in a
+ * plain JavaScript entry that registers tsx on its own thread and then imports the worker.
+ */
+const workerSetup = () => {
+  const fromTs = import.meta.url.endsWith(".ts")
+  const entry = new URL(fromTs ? "./searchWorker.ts" : "./searchWorker.js", import.meta.url).href
+  return { url: new URL("./workerEntry.mjs", import.meta.url), workerData: { entry, tsx: fromTs } }
+}
+
+/** Workers stay this long after their last batch, so a burst of greps pays the start-up once. */
+const idleMs = 30_000
+
+/**
+ * The grep worker threads, one per core, started on first use and stopped when idle. They are
+ * unreferenced while idle so they never keep the process alive. A batch is a promise; a caller
+ * that is interrupted simply drops it (the worker finishes that small batch and the reply is
+ * ignored). A worker that fails rejects its batches, and the next batch starts a new one.
+ */
+const makePool = () => {
+  const size = Math.max(1, availableParallelism())
+  let slots: Array<Slot> = []
+  let nextId = 1
+  let idleTimer: ReturnType<typeof setTimeout> | null = null
+
+  const busy = () => slots.reduce((n, slot) => n + slot.pending.size, 0)
+
+  const settleIdle = () => {
+    if (busy() > 0) return
+    for (const slot of slots) slot.worker.unref()
+    if (idleTimer !== null) clearTimeout(idleTimer)
+    idleTimer = setTimeout(() => {
+      const stopping = slots
+      slots = []
+      for (const slot of stopping) void slot.worker.terminate()
+    }, idleMs)
+    idleTimer.unref()
+  }
+
+  const fail = (slot: Slot, error: Error) => {
+    slots = slots.filter((s) => s !== slot)
+    for (const pending of slot.pending.values()) pending.reject(error)
+    slot.pending.clear()
+    void slot.worker.terminate()
+  }
+
+  const start = (): Slot => {
+    const { url, workerData } = workerSetup()
+    const worker = new Worker(url, { workerData, execArgv: [] })
+    const slot: Slot = { worker, pending: new Map() }
+    worker.on("message", (reply: BatchReply) => {
+      const pending = slot.pending.get(reply.id)
+      if (pending === undefined) return
+      slot.pending.delete(reply.id)
+      pending.resolve(reply.results)
+      settleIdle()
+    })
+    worker.on("error", (error) => fail(slot, error))
+    worker.on("exit", (code) => fail(slot, new Error(`grep worker exited (${code})`)))
+    return slot
+  }
+
+  const pick = (): Slot => {
+    if (slots.length < size) {
+      const slot = start()
+      slots.push(slot)
+      return slot
+    }
+    return slots.reduce((a, b) => (b.pending.size < a.pending.size ? b : a))
+  }
+
+  /** Searches files on the least busy worker; the promise ignores the signal's abort (see above). */
+  const search = (spec: SearchSpec, files: ReadonlyArray<string>): Promise<ReadonlyArray<FileResult>> =>
+    new Promise((resolve, reject) => {
+      if (idleTimer !== null) clearTimeout(idleTimer)
+      idleTimer = null
+      const slot = pick()
+      const id = nextId++
+      const settle = (fn: () => void) => {
+        fn()
+        settleIdle()
+      }
+      slot.pending.set(id, { resolve, reject: (error) => settle(() => reject(error)) })
+      slot.worker.ref()
+      const request: BatchRequest = { id, spec, files }
+      slot.worker.postMessage(request)
+    })
+
+  return { size, search }
+}
+
+let pool: ReturnType<typeof makePool> | null = null
+
+/** The process-wide grep pool (tool calls share the cores, so they share the workers). */
+export const grepPool = () => {
+  if (pool === null) pool = makePool()
+  return pool
+}
