@@ -37,7 +37,7 @@ export const waitForHealth = async (server: ServerProcess, baseUrl: string, time
 
 /** SIGTERM, then the exit (SIGKILL after `graceMs` so a test never leaves a process behind). */
 export const stopServer = async (server: ServerProcess, graceMs: number) => {
-  if (server.child.exitCode !== null || server.child.signalCode !== null) return server.exited
+  if (server.child.exitCode !== null || server.child.signalCode !== null) return { ...(await server.exited), ms: 0 }
   const started = performance.now()
   server.child.kill("SIGTERM")
   const timer = setTimeout(() => server.child.kill("SIGKILL"), graceMs)
