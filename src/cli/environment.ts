@@ -27,6 +27,7 @@ export const serverSettings: ReadonlyArray<SettingGroup> = [
       { name: "HOST", meaning: "address to listen on (default 127.0.0.1; beyond loopback needs BOOCODE_TOKEN)" },
       { name: "PORT", meaning: "port to listen on (default 4040)" },
       { name: "BOOCODE_TOKEN", meaning: "token every API and WebSocket call needs (unset: none)" },
+      { name: "BOOCODE_SESSION_TTL", meaning: "how long a browser login lasts (default 7 days)" },
       { name: "BOOCODE_ALLOWED_HOSTS", meaning: "extra Host header names accepted, comma-separated" },
       { name: "BOOCODE_WEB_DIR", meaning: "the built browser client to serve (default: the package's dist/web)" },
       { name: "BOOCODE_INSTANCE_ID", meaning: "this instance's name in turn leases (default host:PORT)" },
