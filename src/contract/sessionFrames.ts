@@ -1,6 +1,6 @@
 import { Schema } from "effect"
 import { ErrorInfo, Timings, Usage } from "../domain/session/message.ts"
-import { Message, Session, SessionDetail } from "../http/api/schemas.ts"
+import { Alternatives, Message, Session, SessionDetail } from "../http/api/schemas.ts"
 import { ErrorFrame, PongFrame } from "./socketFrames.ts"
 
 /**
@@ -15,9 +15,6 @@ const frame = <Type extends string, Fields extends Schema.Struct.Fields>(type: T
     identifier: `${type.split("_").map((w) => w[0].toUpperCase() + w.slice(1)).join("")}Frame`,
     description
   })
-
-/** Which of the answers after a message is shown (index from 0) and how many there are: as messages carry it. */
-export const Alternatives = Message.fields.alternatives.members[0]
 
 export const UserMessageStartedFrame = frame(
   "message_started",
