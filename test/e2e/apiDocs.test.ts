@@ -62,6 +62,7 @@ describe("pages raise no CSP refusal (real Chromium, real app)", () => {
     await page.locator(".opblock-summary-path[data-path='/api/health']").waitFor({ timeout: 40_000 })
     await page.locator(".opblock-summary-path[data-path='/api/projects']").first().waitFor()
     await page.waitForLoadState("networkidle")
+    await screenshot(page, "api-docs-desktop-light")
     // Opening an operation renders its schemas and highlighted examples; trying it calls the API.
     await page.locator(".opblock-post").first().locator(".opblock-summary").click()
     await page.locator(".opblock-post.is-open .opblock-body").first().waitFor()
@@ -74,7 +75,6 @@ describe("pages raise no CSP refusal (real Chromium, real app)", () => {
     expect(outside).toEqual([])
     expect(await violations()).toEqual([])
     expect(errors).toEqual([])
-    await screenshot(page, "api-docs-desktop-light")
     await page.close()
   }, 120_000)
 
