@@ -113,11 +113,10 @@ describe("git tools on 10,000 commits and a 5,000-line file", () => {
         timeout: Duration.millis(150)
       })
       expect(result.outcome.error).toBe("git_blame took longer than 150ms and was stopped; narrow the request")
-      // killed at once; Node reaps it a moment later
-      const started = Date.now()
-      while (childGits().length > 0 && Date.now() - started < 2_000) yield* Effect.sleep("5 millis")
-      expect(childGits()).toEqual([])
-      expect(Date.now() - started).toBeLessThan(500)
+      // killed when the limit hit: within moments no child git runs (a zombie waiting for Node to reap it does not)
+      const started = performance.now()
+      while (childGits().some(running) && performance.now() - started < 1_000) continue
+      expect(childGits().filter(running)).toEqual([])
     })
   )
 })
