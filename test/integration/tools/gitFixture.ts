@@ -27,7 +27,7 @@ export const git = (cwd: string, args: ReadonlyArray<string>, env: Readonly<Reco
   })
 
 export const commitAll = (cwd: string, message: string, date = "2024-03-01T12:00:00Z") => {
-  git(cwd, ["add", "-A"])
+  git(cwd, ["-c", "advice.addEmbeddedRepo=false", "add", "-A"])
   git(cwd, ["commit", "-q", "--allow-empty", "-m", message], { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date })
 }
 

@@ -10,7 +10,7 @@ import { makeHostileRepo, type HostileRepo } from "./gitFixture.ts"
 let repo: HostileRepo
 beforeAll(async () => {
   repo = await makeHostileRepo()
-}, 60_000)
+}, 120_000)
 afterAll(async () => repo.cleanup())
 beforeEach(async () => {
   for (const marker of await repo.markersLeft()) await fs.rm(path.join(repo.markers, marker))

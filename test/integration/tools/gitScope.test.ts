@@ -13,7 +13,7 @@ beforeAll(async () => {
     await fs.symlink("../../outside.txt", path.join(root, "link-out"))
     commitAll(top, "Add a link", "2024-03-04T12:00:00Z")
   })
-}, 60_000)
+}, 120_000)
 afterAll(async () => repo.cleanup())
 
 const tools = makeTools({ ...defaultLimits, grepEngine: "js" }, process.env.PATH ?? "")
