@@ -32,9 +32,11 @@ const page = (assets: string) => `<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>BooCode API</title>
 <link rel="icon" href="/favicon.svg" type="image/svg+xml">
+<link rel="alternate" type="application/json" href="/api/openapi.json" title="OpenAPI document">
 <link rel="stylesheet" href="${assets}/swagger-ui.css">
 </head>
 <body>
+<noscript><p>This page needs JavaScript; the OpenAPI document itself is at <a href="/api/openapi.json">/api/openapi.json</a>.</p></noscript>
 <div id="swagger-ui"></div>
 <script src="${assets}/swagger-ui-bundle.js"></script>
 <script src="${DOCS_PATH}/init.js"></script>
