@@ -61,7 +61,7 @@ layer(engineLayer(), { timeout: 180_000, excludeTestServices: true })("boocode e
       expect(types[0]).toBe("SessionCreated")
       expect(types).toContain("ToolCallRequested")
       expect(types.at(-1)).toBe("AssistantMessageCompleted")
-    }), 150_000
+    }), 240_000
   )
 
   it.scoped("replay at a high speed prints the conversation in the order it happened", () =>
@@ -84,7 +84,7 @@ layer(engineLayer(), { timeout: 180_000, excludeTestServices: true })("boocode e
         "The project has a README and src/main.ts.",
         "[stamp] ✓ complete (stop)"
       ])
-    }), 90_000
+    }), 150_000
   )
 
   it.scoped("replay at real speed waits as long as the answer paused", () =>
@@ -106,7 +106,7 @@ layer(engineLayer(), { timeout: 180_000, excludeTestServices: true })("boocode e
       const started = stamps.find(([, line]) => line === "Assistant:")?.[0] ?? Number.NaN
       const completed = stamps.find(([, line]) => line.startsWith("✓ complete"))?.[0] ?? Number.NaN
       expect(completed - started).toBeGreaterThanOrEqual(1.4)
-    }), 90_000
+    }), 150_000
   )
 
   it.scoped("an unreachable database is one line on stderr and a non-zero exit, for every verb that needs it", () =>
@@ -120,7 +120,7 @@ layer(engineLayer(), { timeout: 180_000, excludeTestServices: true })("boocode e
         expect(run.stdout).toBe("")
         expect(run.stderr).toBe(`boocode: the database did not answer: connect ECONNREFUSED 127.0.0.1:${closed}\n`)
       }
-    }), 90_000
+    }), 150_000
   )
 
   it.scoped("an unknown session says so in one line", () =>
@@ -129,6 +129,6 @@ layer(engineLayer(), { timeout: 180_000, excludeTestServices: true })("boocode e
       const missing = yield* cli(["replay", "00000000-0000-4000-8000-000000000000", "--speed", "0"], { DATABASE_URL: databaseUrl })
       expect(missing.code).toBe(1)
       expect(missing.stderr).toBe("boocode: Session 00000000-0000-4000-8000-000000000000 does not exist or was deleted\n")
-    }), 60_000
+    }), 120_000
   )
 })
