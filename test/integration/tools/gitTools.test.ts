@@ -167,4 +167,26 @@ describe("git tools", () => {
       git(root, ["config", "--unset", "filter.late.clean"])
     })
   )
+
+  it.effect("an included config file that appears after a first call is read too", () =>
+    Effect.gen(function* () {
+      const tools = yield* toolsWith()
+      const included = path.join(base, "later.gitconfig")
+      git(root, ["config", "include.path", included])
+      expect((yield* tools.run(root, "git_diff", "{}")).error).toBeNull()
+      const marker = path.join(base, "included-filter-ran")
+      const script = path.join(base, "included.sh")
+      yield* Effect.promise(async () => {
+        await fs.writeFile(script, `#!/bin/sh\ntouch '${marker}'\ncat\n`, { mode: 0o755 })
+        await fs.writeFile(path.join(root, ".git", "info", "attributes"), "* filter=later\n")
+        await fs.writeFile(included, `[filter "later"]\n\tclean = ${script}\n\trequired = true\n`)
+      })
+      const after = yield* tools.run(root, "git_diff", "{}")
+      expect(after.error).toBeNull()
+      expect(after.output).toContain("+const three = 33")
+      const ran = yield* Effect.promise(() => fs.access(marker).then(() => true, () => false))
+      expect(ran).toBe(false)
+      git(root, ["config", "--unset", "include.path"])
+    })
+  )
 })

@@ -32,16 +32,27 @@ const safeValues: Readonly<Record<string, string>> = {
 
 const neutralised = /^(filter|diff)\./i
 
-/** `git config --null --show-origin --list`: origin NUL key [LF value] NUL, repeated. */
+const includePath = /^include(if\..*)?\.path$/i
+
+/**
+ * `git config --null --show-origin --list`: origin NUL key [LF value] NUL, repeated. The files are
+ * every config file read, and every file an include names (read or not yet there: created later,
+ * it would bring new keys).
+ */
 const parseConfigList = (text: string, cwd: string) => {
   const parts = text.split("\0")
   const keys = new Set<string>()
   const files = new Set<string>()
   for (let i = 0; i + 1 < parts.length; i += 2) {
-    const origin = parts[i]
+    const origin = parts[i].startsWith("file:") ? path.resolve(cwd, parts[i].slice("file:".length)) : null
     const newline = parts[i + 1].indexOf("\n")
-    keys.add(newline < 0 ? parts[i + 1] : parts[i + 1].slice(0, newline))
-    if (origin.startsWith("file:")) files.add(path.resolve(cwd, origin.slice("file:".length)))
+    const key = newline < 0 ? parts[i + 1] : parts[i + 1].slice(0, newline)
+    keys.add(key)
+    if (origin !== null) files.add(origin)
+    if (origin !== null && newline >= 0 && includePath.test(key)) {
+      const value = parts[i + 1].slice(newline + 1)
+      if (value !== "" && !value.startsWith("~")) files.add(path.resolve(path.dirname(origin), value))
+    }
   }
   return { keys: [...keys], files: [...files] }
 }
