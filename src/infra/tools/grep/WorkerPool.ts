@@ -11,7 +11,11 @@ interface Pending {
 interface Slot {
   readonly worker: Worker
   readonly pending: Map<number, Pending>
+  replied: boolean
 }
+
+/** After a worker dies without ever answering (it cannot start here), batches fail at once for this long. */
+const brokenMs = 60_000
 
 /**
  * Running from TypeScript sources (dev, tests, the packed package), the worker script is a .ts
@@ -32,13 +36,15 @@ const idleMs = 30_000
  * The grep worker threads, one per core, started on first use and stopped when idle. They are
  * unreferenced while idle so they never keep the process alive. A batch is a promise; a caller
  * that is interrupted simply drops it (the worker finishes that small batch and the reply is
- * ignored). A worker that fails rejects its batches, and the next batch starts a new one.
+ * ignored). A worker that fails rejects its batches (the caller then searches on its own thread)
+ * and the next batch starts a new one, unless workers cannot start at all here.
  */
 const makePool = () => {
   const size = Math.max(1, availableParallelism())
   let slots: Array<Slot> = []
   let nextId = 1
   let idleTimer: ReturnType<typeof setTimeout> | null = null
+  let brokenUntil = 0
 
   const busy = () => slots.reduce((n, slot) => n + slot.pending.size, 0)
 
@@ -55,6 +61,8 @@ const makePool = () => {
   }
 
   const fail = (slot: Slot, error: Error) => {
+    if (!slots.includes(slot)) return
+    if (!slot.replied) brokenUntil = Date.now() + brokenMs
     slots = slots.filter((s) => s !== slot)
     for (const pending of slot.pending.values()) pending.reject(error)
     slot.pending.clear()
@@ -64,8 +72,9 @@ const makePool = () => {
   const start = (): Slot => {
     const { url, workerData } = workerSetup()
     const worker = new Worker(url, { workerData, execArgv: [] })
-    const slot: Slot = { worker, pending: new Map() }
+    const slot: Slot = { worker, pending: new Map(), replied: false }
     worker.on("message", (reply: BatchReply) => {
+      slot.replied = true
       const pending = slot.pending.get(reply.id)
       if (pending === undefined) return
       slot.pending.delete(reply.id)
@@ -77,18 +86,16 @@ const makePool = () => {
     return slot
   }
 
+  // all workers start together, so a small grep does not pay a second start-up later
   const pick = (): Slot => {
-    if (slots.length < size) {
-      const slot = start()
-      slots.push(slot)
-      return slot
-    }
+    while (slots.length < size) slots.push(start())
     return slots.reduce((a, b) => (b.pending.size < a.pending.size ? b : a))
   }
 
   /** Searches files on the least busy worker; the promise ignores the signal's abort (see above). */
   const search = (spec: SearchSpec, files: ReadonlyArray<string>): Promise<ReadonlyArray<FileResult>> =>
     new Promise((resolve, reject) => {
+      if (Date.now() < brokenUntil) return reject(new Error("grep workers cannot start"))
       if (idleTimer !== null) clearTimeout(idleTimer)
       idleTimer = null
       const slot = pick()
