@@ -285,6 +285,9 @@ describe("browser client (real Chromium, real app, fake LLM)", () => {
     await page.fill("#search", "zebras")
     const hit = page.locator(`.search-hit[data-session-id="${first}"]`)
     await hit.waitFor({ timeout: 5000 })
+    // The snippet is text; the match is marked from the hit's ranges.
+    expect(await hit.locator(".hit-snippet").textContent()).toBe("Question about zebras")
+    expect(await hit.locator(".hit-snippet mark").allTextContents()).toEqual(["zebras"])
     await hit.click()
     await page.waitForURL((u) => u.hash.includes(first))
     await page.locator("article.msg-user .bubble", { hasText: "Question about zebras" }).waitFor()
