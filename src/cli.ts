@@ -3,6 +3,11 @@ import { route, unknownVerbLine } from "./cli/route.ts"
 import { colorWanted, plainWhenNoColor } from "./cli/terminal.ts"
 import { packageVersion } from "./cli/version.ts"
 
+// `boocode export … | head` closes the pipe early: that ends the command, it is not a crash.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(0)
+  throw error
+})
 plainWhenNoColor(process.stdout, process.env)
 plainWhenNoColor(process.stderr, process.env)
 

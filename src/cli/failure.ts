@@ -20,7 +20,12 @@ const firstLine = (text: string) => text.split("\n")[0].trim()
 export const describeFailure = (cause: Cause.Cause<unknown>): Option.Option<string> => {
   const errors = [...Cause.failures(cause), ...Cause.defects(cause)]
   const sql = errors.find((e): e is SqlError.SqlError => e instanceof SqlError.SqlError)
-  if (sql !== undefined) return Option.some(`boocode: the database did not answer: ${firstLine(rootMessage(sql))}`)
+  if (sql !== undefined)
+    return Option.some(
+      sql.message.includes("connect")
+        ? `boocode: the database did not answer: ${firstLine(rootMessage(sql))}`
+        : `boocode: database error: ${firstLine(rootMessage(sql))}`
+    )
   const failure = Cause.failureOption(cause)
   if (Option.isNone(failure)) return Option.none()
   const error = failure.value
