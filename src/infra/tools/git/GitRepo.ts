@@ -75,12 +75,19 @@ const failedWith = (output: GitOutput) => new ToolError({ message: `git: ${gitCo
 
 /**
  * Finds the work tree of a project root and lists the config keys to neutralise. The answer is
- * kept per root while every config file git read (and HEAD, for conditional includes) is unchanged.
+ * kept per root while every config file git read, every file an include names, and HEAD (for
+ * conditional includes) are unchanged.
  */
 export const makeRepoLookup = (git: string, pathEnv: string) => {
   const env = gitEnv(pathEnv)
   const cache = new Map<string, Cached>()
   const call = (cwd: string, args: ReadonlyArray<string>) => runGit({ git, env, cwd, args, maxBytes: 4 * 1024 * 1024 })
+
+  const listConfig = (root: string) =>
+    call(root, ["config", "--null", "--show-origin", "--list"]).pipe(
+      Effect.filterOrFail((listed) => listed.code === 0 && !listed.cut, failedWith),
+      Effect.map((listed) => parseConfigList(listed.stdout, root))
+    )
 
   const discover = Effect.fn("Git.discover")(function* (root: string) {
     const parsed = yield* call(root, ["rev-parse", "--is-inside-work-tree", "--show-toplevel", "--show-prefix", "--absolute-git-dir"])
@@ -89,13 +96,19 @@ export const makeRepoLookup = (git: string, pathEnv: string) => {
     if (inside !== "true" || topShown === undefined || gitDir === undefined || topShown === "") return Option.none<Cached>()
     const top = yield* Effect.promise(() => fs.realpath(topShown).catch(() => null))
     if (top === null || !isInside(top, root)) return Option.none<Cached>()
-    const listed = yield* call(root, ["config", "--null", "--show-origin", "--list"])
-    if (listed.code !== 0 || listed.cut) return yield* failedWith(listed)
-    const config = parseConfigList(listed.stdout, root)
+    // Stamped before the keys are read: a change made meanwhile shows at the next lookup.
+    const first = yield* listConfig(root)
+    const known = [...first.files, path.join(gitDir, "HEAD"), path.join(gitDir, "config"), path.join(gitDir, "config.worktree")]
+    const knownStamps = yield* stampsOf(known)
+    const config = yield* listConfig(root)
+    const added = config.files.filter((file) => !known.includes(file))
+    const addedStamps = yield* stampsOf(added)
     const rel = path.relative(top, root).split(path.sep).join("/")
-    const files = [...config.files, path.join(gitDir, "HEAD"), path.join(gitDir, "config"), path.join(gitDir, "config.worktree")]
-    const stamps = yield* stampsOf(files)
-    return Option.some<Cached>({ info: { top, prefix: rel === "" ? "" : `${rel}/`, overrides: overridesFor(config.keys) }, files, stamps })
+    return Option.some<Cached>({
+      info: { top, prefix: rel === "" ? "" : `${rel}/`, overrides: overridesFor(config.keys) },
+      files: [...known, ...added],
+      stamps: [...knownStamps, ...addedStamps]
+    })
   })
 
   /** The repository of a real project root, or none when it is not inside a git work tree. */
