@@ -22,9 +22,10 @@ describe("the packed package", () => {
 
   beforeAll(async () => {
     temp = await fs.mkdtemp(path.join(os.tmpdir(), "boocode-pack-"))
-    const packed = await run("npm", ["pack", "--json", "--pack-destination", temp], { cwd: repoRoot, env: npmEnv, maxBuffer: 64 * 1024 * 1024 })
-    const [{ filename }] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf("["))) as Array<{ filename: string }>
-    tarball = path.join(temp, filename)
+    await run("npm", ["pack", "--pack-destination", temp], { cwd: repoRoot, env: npmEnv, maxBuffer: 64 * 1024 * 1024 })
+    const packed = (await fs.readdir(temp)).filter((f) => f.endsWith(".tgz"))
+    expect(packed).toEqual([expect.stringMatching(/^boocode-\d+\.\d+\.\d+\.tgz$/)])
+    tarball = path.join(temp, packed[0])
     prefix = path.join(temp, "prefix")
     await run("npm", ["install", "--global", "--prefix", prefix, "--prefer-offline", tarball], { cwd: temp, env: npmEnv, maxBuffer: 64 * 1024 * 1024 })
   }, 300_000)
