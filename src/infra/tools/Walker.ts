@@ -34,7 +34,16 @@ interface Frame {
   readonly rel: string
   readonly depth: number
   readonly ignores: GitIgnore.IgnoreStack
+  /** subdirectories opened ahead of the walk, by name (see `lookAhead`) */
+  readonly ahead: Map<string, Frame>
 }
+
+/**
+ * Sibling directories opened at once when the walk enters one: each opening is two round trips
+ * to the file system, and on a busy machine waiting for them one at a time dominated the walk.
+ * Bounded, so memory stays a few listings per level.
+ */
+const lookAhead = 8
 
 const kindOf = (entry: Dirent): EntryKind =>
   entry.isSymbolicLink() ? "symlink" : entry.isDirectory() ? "dir" : entry.isFile() ? "file" : "other"
@@ -63,7 +72,7 @@ const openFrame = (abs: string, rel: string, depth: number, parent: GitIgnore.Ig
     const read = readDir(abs, rel)
     const entries = strict ? yield* read : yield* Effect.orElseSucceed(read, (): Array<Dirent> => [])
     const ignores = yield* GitIgnore.enter(parent, abs, rel)
-    const frame: Frame = { entries, index: 0, abs, rel, depth, ignores }
+    const frame: Frame = { entries, index: 0, abs, rel, depth, ignores, ahead: new Map() }
     return frame
   })
 
@@ -81,6 +90,13 @@ const parentStack = (options: WalkOptions) => {
  */
 export const walk = (options: WalkOptions): Stream.Stream<WalkEntry, ToolError> => {
   const chunkSize = options.chunkSize ?? 256
+  const relOf = (frame: Frame, dirent: Dirent) => (frame.rel === "" ? dirent.name : `${frame.rel}/${dirent.name}`)
+  const wanted = (frame: Frame, dirent: Dirent) => {
+    if (dirent.name === ".git") return false
+    const isDir = kindOf(dirent) === "dir"
+    const rel = relOf(frame, dirent)
+    return !options.secrets.isHidden(rel, isDir) && !GitIgnore.isIgnored(frame.ignores, rel, isDir)
+  }
   const pull = (stack: Array<Frame>) =>
     Effect.gen(function* () {
       const out: Array<WalkEntry> = []
@@ -91,15 +107,28 @@ export const walk = (options: WalkOptions): Stream.Stream<WalkEntry, ToolError> 
           continue
         }
         const dirent = frame.entries[frame.index++]
-        if (dirent.name === ".git") continue
-        const kind = kindOf(dirent)
-        const isDir = kind === "dir"
-        const rel = frame.rel === "" ? dirent.name : `${frame.rel}/${dirent.name}`
-        if (options.secrets.isHidden(rel, isDir) || GitIgnore.isIgnored(frame.ignores, rel, isDir)) continue
-        const entry: WalkEntry = { abs: path.join(frame.abs, dirent.name), rel, kind, depth: frame.depth }
+        if (!wanted(frame, dirent)) continue
+        const entry: WalkEntry = { abs: path.join(frame.abs, dirent.name), rel: relOf(frame, dirent), kind: kindOf(dirent), depth: frame.depth }
         out.push(entry)
-        if (isDir && frame.depth < options.maxDepth) {
-          stack.push(yield* openFrame(entry.abs, rel, frame.depth + 1, frame.ignores, false))
+        if (entry.kind === "dir" && frame.depth < options.maxDepth) {
+          const opened = frame.ahead.get(dirent.name)
+          if (opened !== undefined) {
+            frame.ahead.delete(dirent.name)
+            stack.push(opened)
+            continue
+          }
+          const siblings: Array<Dirent> = [dirent]
+          for (let i = frame.index; i < frame.entries.length && siblings.length < lookAhead; i++) {
+            const next = frame.entries[i]
+            if (kindOf(next) === "dir" && wanted(frame, next)) siblings.push(next)
+          }
+          const frames = yield* Effect.forEach(
+            siblings,
+            (d) => openFrame(path.join(frame.abs, d.name), relOf(frame, d), frame.depth + 1, frame.ignores, false),
+            { concurrency: lookAhead }
+          )
+          for (let i = 1; i < frames.length; i++) frame.ahead.set(siblings[i].name, frames[i])
+          stack.push(frames[0])
         }
       }
       yield* Effect.yieldNow()
