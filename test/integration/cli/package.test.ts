@@ -28,7 +28,7 @@ describe("the packed package", () => {
     tarball = path.join(temp, packed[0])
     prefix = path.join(temp, "prefix")
     await run("npm", ["install", "--global", "--prefix", prefix, "--prefer-offline", tarball], { cwd: temp, env: npmEnv, maxBuffer: 64 * 1024 * 1024 })
-  }, 300_000)
+  }, 420_000)
 
   afterAll(async () => {
     if (temp !== "") await fs.rm(temp, { recursive: true, force: true })
