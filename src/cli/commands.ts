@@ -15,10 +15,11 @@ import { findVerb } from "./verbs.ts"
  */
 const LogLive = RepositoriesLive.pipe(Layer.provideMerge(MigrationsLive), Layer.provideMerge(DatabaseLive))
 
-/** Verbs that print data keep stdout for it: their logs (migrations applied...) go to stderr. */
+/** export and replay print data: stdout is kept for it, and their logs (migrations applied...) go to stderr. */
 const LogsOnStderr = Logger.replace(Logger.defaultLogger, Logger.prettyLogger({ stderr: true }))
 
-const onTheLog = <A, E, R>(effect: Effect.Effect<A, E, R>) => effect.pipe(Effect.provide(LogLive), Effect.provide(LogsOnStderr))
+const printingFromTheLog = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  effect.pipe(Effect.provide(LogLive), Effect.provide(LogsOnStderr))
 
 const described = (name: string) => Command.withDescription(findVerb(name)?.summary ?? "")
 
@@ -52,14 +53,14 @@ const verify = Command.make("verify", {}, () =>
     return yield* Effect.sync(() => {
       process.exitCode = 1
     })
-  }).pipe(onTheLog)
+  }).pipe(Effect.provide(LogLive))
 ).pipe(described("verify"))
 
 const rebuild = Command.make("rebuild", {}, () =>
   Effect.gen(function* () {
     const { streams, events } = yield* rebuildReadModels
     yield* Console.log(`rebuild: replayed ${events} events from ${streams} streams into the read models`)
-  }).pipe(onTheLog)
+  }).pipe(Effect.provide(LogLive))
 ).pipe(described("rebuild"))
 
 const session = Args.text({ name: "SESSION" })
@@ -70,7 +71,7 @@ const exportVerb = Command.make(
   ({ format, session }) =>
     Effect.gen(function* () {
       const id = yield* parseSessionId(session)
-      const text = yield* onTheLog(exportSession(id, format))
+      const text = yield* printingFromTheLog(exportSession(id, format))
       yield* write(text.endsWith("\n") || text === "" ? text : text + "\n")
     })
 ).pipe(described("export"))
@@ -85,7 +86,7 @@ const replay = Command.make(
   ({ maxPause, session, speed }) =>
     Effect.gen(function* () {
       const id = yield* parseSessionId(session)
-      yield* onTheLog(replaySession(id, { speed, maxPause: Duration.seconds(Math.max(0, maxPause)) }, write))
+      yield* printingFromTheLog(replaySession(id, { speed, maxPause: Duration.seconds(Math.max(0, maxPause)) }, write))
     })
 ).pipe(described("replay"))
 
