@@ -1,5 +1,6 @@
 import { HttpLayerRouter, HttpServerResponse } from "@effect/platform"
 import { Effect, Schema } from "effect"
+import { readFileSync } from "node:fs"
 import * as fs from "node:fs/promises"
 import { createRequire } from "node:module"
 import * as path from "node:path"
@@ -50,7 +51,9 @@ const FOREVER = { "cache-control": "public, max-age=31536000, immutable" }
 
 export const DocsRoutes = HttpLayerRouter.use((router) =>
   Effect.gen(function* () {
-    const manifest = yield* Effect.promise(() => fs.readFile(path.join(distDir, "package.json"), "utf8"))
+    // Read synchronously: the router is built after the server listens, and until it is, requests
+    // that arrive get no handler and hang (an asynchronous read here opened that window).
+    const manifest = readFileSync(path.join(distDir, "package.json"), "utf8")
     const { version } = yield* Effect.orDie(decodeManifest(manifest))
     const assets = `${DOCS_PATH}/swagger-ui-${version}` as const
     const html = page(assets)
