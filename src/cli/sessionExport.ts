@@ -1,11 +1,9 @@
 import { Effect, Schema } from "effect"
 import { SessionId, SessionNotFound, streamIdOfSession } from "../domain/index.ts"
 import { EventStore } from "../infra/eventstore/EventStore.ts"
-import type { StoredEvent } from "../infra/eventstore/model.ts"
 import { SessionRepository } from "../infra/repositories/SessionRepository.ts"
-import type { LoggedEvent } from "../http/api/schemas.ts"
 import { exportMarkdown } from "../http/handlers/exportMarkdown.ts"
-import { messagesView, sessionView } from "../http/handlers/views.ts"
+import { loggedEventView, messagesView, sessionView } from "../http/handlers/views.ts"
 
 export class NotASessionId extends Schema.TaggedError<NotASessionId>()("NotASessionId", { input: Schema.String }) {
   get message(): string {
@@ -18,14 +16,6 @@ export const parseSessionId = (input: string) =>
 
 export type ExportFormat = "md" | "json" | "ndjson"
 
-/** The event in the shape of GET /api/sessions/{id}/events. */
-const logged = (e: StoredEvent): LoggedEvent => ({
-  version: e.stream_version,
-  global_position: e.global_position,
-  type: e.type,
-  data: e.data,
-  recorded_at: e.recorded_at.toISOString()
-})
 
 /** The log is kept for deleted sessions too: only a stream that never existed is unknown. */
 export const sessionEvents = (id: SessionId) =>
@@ -55,6 +45,6 @@ export const exportSession = (
     case "json":
       return Effect.map(sessionNow(id), (at) => JSON.stringify(at))
     case "ndjson":
-      return Effect.map(sessionEvents(id), (events) => events.map((e) => JSON.stringify(logged(e)) + "\n").join(""))
+      return Effect.map(sessionEvents(id), (events) => events.map((e) => JSON.stringify(loggedEventView(e)) + "\n").join(""))
   }
 }

@@ -3,20 +3,11 @@ import { Effect } from "effect"
 import { SessionService } from "../../app/sessions/SessionService.ts"
 import { type SessionId, SessionNotFound, streamIdOfSession } from "../../domain/index.ts"
 import { EventStore } from "../../infra/eventstore/EventStore.ts"
-import type { StoredEvent } from "../../infra/eventstore/model.ts"
 import { Api } from "../api/Api.ts"
-import type { LoggedEvent } from "../api/schemas.ts"
 import { exportMarkdown } from "./exportMarkdown.ts"
 import { answer } from "./failAs.ts"
-import { messagesView, sessionView } from "./views.ts"
+import { loggedEventView, messagesView, sessionView } from "./views.ts"
 
-const logged = (e: StoredEvent): LoggedEvent => ({
-  version: e.stream_version,
-  global_position: e.global_position,
-  type: e.type,
-  data: e.data,
-  recorded_at: e.recorded_at.toISOString()
-})
 
 const rfc5987 = (s: string) => encodeURIComponent(s).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
 
@@ -52,7 +43,7 @@ export const AuditLive = HttpApiBuilder.group(Api, "audit", (handlers) =>
         answer(
           Effect.gen(function* () {
             yield* requireStream(path.id)
-            const events = (yield* store.readStream(streamIdOfSession(path.id), { after: urlParams.after ?? 0 })).map(logged)
+            const events = (yield* store.readStream(streamIdOfSession(path.id), { after: urlParams.after ?? 0 })).map(loggedEventView)
             const accept = request.headers["accept"] ?? ""
             if (!accept.includes("application/x-ndjson")) return events
             const body = events.map((e) => JSON.stringify(e) + "\n").join("")

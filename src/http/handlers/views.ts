@@ -1,5 +1,6 @@
 import { alternativesAt, type ExpandedPart, expandParts, type MessageSnapshot, type SessionState } from "../../domain/index.ts"
-import type { Message, MessagePartView, Session } from "../api/schemas.ts"
+import type { StoredEvent } from "../../infra/eventstore/model.ts"
+import type { LoggedEvent, Message, MessagePartView, Session } from "../api/schemas.ts"
 
 const seconds = (from: string, to: string | null) => (to === null ? 0 : (Date.parse(to) - Date.parse(from)) / 1000)
 
@@ -83,4 +84,13 @@ export const sessionView = (state: SessionState, version: number): Session => ({
   created_at: state.created_at ?? "",
   updated_at: state.updated_at ?? "",
   version
+})
+
+/** A stored event in the shape of GET /api/sessions/{id}/events (and the CLI's NDJSON export). */
+export const loggedEventView = (e: StoredEvent): LoggedEvent => ({
+  version: e.stream_version,
+  global_position: e.global_position,
+  type: e.type,
+  data: e.data,
+  recorded_at: e.recorded_at.toISOString()
 })
