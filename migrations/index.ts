@@ -6,6 +6,7 @@ import sessionSnapshots from "./0004_session_snapshots.ts"
 import turnLeases from "./0005_turn_leases.ts"
 import sessionGeneration from "./0006_session_generation.ts"
 import appendNotifyChoice from "./0007_append_notify_choice.ts"
+import appendGroup from "./0008_append_group.ts"
 
 /** Static imports: a file-system loader does not work under vitest or in a bundle. */
 export const migrations = Migrator.fromRecord({
@@ -15,5 +16,6 @@ export const migrations = Migrator.fromRecord({
   "0004_session_snapshots": sessionSnapshots,
   "0005_turn_leases": turnLeases,
   "0006_session_generation": sessionGeneration,
-  "0007_append_notify_choice": appendNotifyChoice
+  "0007_append_notify_choice": appendNotifyChoice,
+  "0008_append_group": appendGroup
 })

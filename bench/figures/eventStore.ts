@@ -19,72 +19,101 @@ export interface EventStoreFigure {
   }>
 }
 
-interface Store {
+/**
+ * Each store is driven the way its own callers drive it: BooCode's writers and reader are Effect
+ * loops inside its runtime (as the app's fibers call EventStore), Emmett's are async functions.
+ */
+export interface Store {
+  /** Appends to a new stream until `until` (performance.now()); how many it appended. */
+  readonly writeUntil: (stream: string, until: number) => Promise<number>
   readonly append: (stream: string, expected: number, data: Record<string, unknown>) => Promise<void>
-  readonly read: (stream: string) => Promise<number>
+  /** Whole-stream reads until `until`, each checked to have `length` events; how many reads. */
+  readUntil: (stream: string, length: number, until: number) => Promise<number>
   readonly close: () => Promise<void>
 }
 
 const payload = (i: number) => ({ message_id: "m-1", offset: i * 200, text: proseText(200, i) })
 
-const boocodeStore = async (url: string): Promise<Store> => {
+export const boocodeStore = async (url: string): Promise<Store> => {
   const runtime = storeRuntime(url, 20)
   const store = await runtime.runPromise(EventStore)
+  const append = (stream: string, expected: number, data: Record<string, unknown>) =>
+    store.append({ streamId: stream, streamType: "bench", expectedVersion: expected, events: [{ type: "TextDelta", data }] })
   return {
-    append: (stream, expected, data) =>
+    writeUntil: (stream, until) =>
       runtime.runPromise(
-        Effect.asVoid(store.append({ streamId: stream, streamType: "bench", expectedVersion: expected, events: [{ type: "TextDelta", data }] }))
+        Effect.gen(function* () {
+          let version = 0
+          while (performance.now() < until) {
+            yield* append(stream, version, payload(version))
+            version++
+          }
+          return version
+        })
       ),
-    read: (stream) => runtime.runPromise(Effect.map(store.readStream(stream), (events) => events.length)),
+    append: (stream, expected, data) => runtime.runPromise(Effect.asVoid(append(stream, expected, data))),
+    readUntil: (stream, length, until) =>
+      runtime.runPromise(
+        Effect.gen(function* () {
+          let reads = 0
+          while (performance.now() < until) {
+            const events = yield* store.readStream(stream)
+            if (events.length !== length) return yield* Effect.dieMessage(`read ${events.length} events, expected ${length}`)
+            reads++
+          }
+          return reads
+        })
+      ),
     close: () => runtime.dispose()
   }
 }
 
-const emmettStore = async (url: string): Promise<Store> => {
+export const emmettStore = async (url: string): Promise<Store> => {
   const store = getPostgreSQLEventStore(url)
+  const append = async (stream: string, expected: number, data: Record<string, unknown>) => {
+    await store.appendToStream(stream, [{ type: "TextDelta", data }], {
+      expectedStreamVersion: expected === 0 ? "STREAM_DOES_NOT_EXIST" : BigInt(expected)
+    })
+  }
   return {
-    append: async (stream, expected, data) => {
-      await store.appendToStream(stream, [{ type: "TextDelta", data }], {
-        expectedStreamVersion: expected === 0 ? "STREAM_DOES_NOT_EXIST" : BigInt(expected)
-      })
+    writeUntil: async (stream, until) => {
+      let version = 0
+      while (performance.now() < until) {
+        await append(stream, version, payload(version))
+        version++
+      }
+      return version
     },
-    read: async (stream) => (await store.readStream(stream)).events.length,
+    append,
+    readUntil: async (stream, length, until) => {
+      let reads = 0
+      while (performance.now() < until) {
+        const n = (await store.readStream(stream)).events.length
+        if (n !== length) throw new Error(`read ${n} events, expected ${length}`)
+        reads++
+      }
+      return reads
+    },
     close: () => store.close()
   }
 }
 
 /** Appends from `writers` concurrent writers, each on its own new stream, for `seconds`; appends/s. */
-const appendRate = async (store: Store, writers: number, seconds: number): Promise<number> => {
-  const until = performance.now() + seconds * 1000
+export const appendRate = async (store: Store, writers: number, seconds: number): Promise<number> => {
   const started = performance.now()
-  const counts = await Promise.all(
-    Array.from({ length: writers }, async () => {
-      const stream = `bench-${randomUUID()}`
-      let version = 0
-      while (performance.now() < until) {
-        await store.append(stream, version, payload(version))
-        version++
-      }
-      return version
-    })
-  )
+  const until = started + seconds * 1000
+  const counts = await Promise.all(Array.from({ length: writers }, () => store.writeUntil(`bench-${randomUUID()}`, until)))
   return counts.reduce((a, b) => a + b, 0) / ((performance.now() - started) / 1000)
 }
 
 /** Whole-stream reads of a `length`-event stream for `seconds`, one reader; reads/s. */
-const readRate = async (store: Store, stream: string, length: number, seconds: number): Promise<number> => {
-  const until = performance.now() + seconds * 1000
+export const readRate = async (store: Store, stream: string, length: number, seconds: number): Promise<number> => {
   const started = performance.now()
-  let reads = 0
-  while (performance.now() < until) {
-    const n = await store.read(stream)
-    if (n !== length) throw new Error(`read ${n} events, expected ${length}`)
-    reads++
-  }
+  const reads = await store.readUntil(stream, length, started + seconds * 1000)
   return reads / ((performance.now() - started) / 1000)
 }
 
-const fill = async (store: Store, length: number): Promise<string> => {
+export const fill = async (store: Store, length: number): Promise<string> => {
   const stream = `read-${randomUUID()}`
   for (let v = 0; v < length; v++) await store.append(stream, v, payload(v))
   return stream

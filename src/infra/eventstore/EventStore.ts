@@ -1,5 +1,5 @@
 import { SqlClient, SqlError } from "@effect/sql"
-import { Context, Effect, Layer, Option, Schema, SubscriptionRef } from "effect"
+import { Context, Effect, Exit, Layer, Option, Schema, SubscriptionRef } from "effect"
 import { randomUUID } from "node:crypto"
 import { canonicalJson, sha256 } from "./canonicalJson.ts"
 import { Instance } from "../instance/Instance.ts"
@@ -7,6 +7,8 @@ import { CommandIdReused, ConcurrencyConflict } from "./errors.ts"
 import { LocalWakes, publishAppend } from "./LocalWakes.ts"
 import { AppendResult, type Checkpoint, type CommandKey, type NewEvent } from "./model.ts"
 import { decodeStoredRows } from "./storedRows.ts"
+import { makeGroupedCalls } from "./GroupedCalls.ts"
+import { appendOutcomes, appendResult } from "./appendResults.ts"
 
 export interface AppendedEvent {
   readonly stream_id: string
@@ -38,8 +40,13 @@ const pgCode = (error: SqlError.SqlError): { code?: string; detail?: string; mes
   return { code: get("code"), detail: get("detail"), message: get("message") }
 }
 
-const decodeAppendResult = Schema.decodeUnknown(Schema.parseJson(AppendResult))
 const decodeStoredResult = Schema.decodeUnknown(Schema.parseJson(AppendResult.pipe(Schema.omit("duplicate"))))
+
+const APPEND_ONE = "SELECT append_events($1, $2, $3, $4::jsonb, $5, $6, $7)::text AS result"
+const APPEND_GROUP = "SELECT append_group($1::jsonb, $2)::text AS result"
+/** Plain appends in flight at once before the next ones queue to go out together. */
+const MAX_IN_FLIGHT = 2
+const MAX_GROUP = 128
 
 const make = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
@@ -57,18 +64,17 @@ const make = Effect.gen(function* () {
       : Effect.map(SubscriptionRef.get(instance.value.others), (others) => others > 0)
   )
 
+  const eventsJson = (events: ReadonlyArray<NewEvent & { event_id: string }>) =>
+    events.map((e) => ({ event_id: e.event_id, type: e.type, data: e.data, metadata: e.metadata ?? {} }))
+
   const callAppend = (input: AppendInput, events: ReadonlyArray<NewEvent & { event_id: string }>) => {
     const expected = input.expectedVersion === "any" ? null : input.expectedVersion
-    const payload = JSON.stringify(
-      events.map((e) => ({ event_id: e.event_id, type: e.type, data: e.data, metadata: e.metadata ?? {} }))
-    )
+    const payload = JSON.stringify(eventsJson(events))
     const commandId = input.command?.id ?? null
     const payloadHash = input.command ? sha256(canonicalJson(input.command.payload)) : null
     return Effect.flatMap(mustNotify, (notify) =>
-      sql<{ result: string }>`
-        SELECT append_events(${input.streamId}, ${input.streamType}, ${expected}, ${payload}::jsonb,
-                             ${commandId}, ${payloadHash}, ${notify})::text AS result`.pipe(
-        Effect.flatMap((rows) => Effect.orDie(decodeAppendResult(rows[0]?.result)))
+      sql.unsafe<{ result: string }>(APPEND_ONE, [input.streamId, input.streamType, expected, payload, commandId, payloadHash, notify]).pipe(
+        Effect.map((rows) => appendResult(rows[0]?.result))
       )
     )
   }
@@ -100,41 +106,91 @@ const make = Effect.gen(function* () {
     return error
   }
 
-  const append = (input: AppendInput) =>
-    Effect.gen(function* () {
-      if (input.events.length === 0) return yield* Effect.dieMessage("append called with no events")
-      const events = input.events.map((e) => ({ ...e, event_id: e.event_id ?? randomUUID() }))
-      const inline = input.inline
-      // Without read models to update, the one statement is the whole (atomic) append: one round trip.
-      if (inline === undefined) return yield* Effect.tap(callAppend(input, events), told(input.streamId))
-      return yield* callAppend(input, events).pipe(
+  const failure = (input: AppendInput) => (e: SqlError.SqlError) => {
+    const mapped = mapSqlError(input)(e)
+    return mapped instanceof SqlError.SqlError ? Effect.die(mapped) : Effect.fail(mapped)
+  }
+
+  type Pending = { readonly input: AppendInput; readonly events: ReadonlyArray<NewEvent & { event_id: string }> }
+
+  /** One append in its own statement and transaction (with its inline read models, if any). */
+  const appendAlone = ({ input, events }: Pending): Effect.Effect<AppendResult, ConcurrencyConflict | CommandIdReused> => {
+    const inline = input.inline
+    // Without read models to update, the one statement is the whole (atomic) append: one round trip.
+    const appended = inline === undefined
+      ? callAppend(input, events)
+      : callAppend(input, events).pipe(
         Effect.tap((result) =>
           result.duplicate
             ? Effect.void
             : inline(
-                events.map((e, i) => ({
-                  stream_id: input.streamId,
-                  stream_version: result.from_version + i,
-                  global_position: result.positions[i] ?? 0,
-                  type: e.type,
-                  data: e.data,
-                  recorded_at: new Date(result.recorded_at)
-                }))
-              )
+              events.map((e, i) => ({
+                stream_id: input.streamId,
+                stream_version: result.from_version + i,
+                global_position: result.positions[i] ?? 0,
+                type: e.type,
+                data: e.data,
+                recorded_at: new Date(result.recorded_at)
+              }))
+            )
         ),
-        sql.withTransaction,
-        Effect.tap(told(input.streamId))
+        sql.withTransaction
       )
-    }).pipe(
-      Effect.catchIf(
-        (e): e is SqlError.SqlError => e instanceof SqlError.SqlError,
-        (e) => {
-          const mapped = mapSqlError(input)(e)
-          return mapped instanceof SqlError.SqlError ? Effect.die(mapped) : Effect.fail(mapped)
-        }
-      ),
-      Effect.withSpan("EventStore.append", { attributes: { stream: input.streamId } })
+    return appended.pipe(
+      Effect.catchIf((e): e is SqlError.SqlError => e instanceof SqlError.SqlError, failure(input)),
+      Effect.tap(told(input.streamId))
     )
+  }
+
+  /**
+   * Appends that queued behind others, in one statement: each keeps its own expected version and
+   * outcome. Should the statement itself fail, each is retried alone, so each gets its own answer.
+   */
+  type Outcome = Exit.Exit<AppendResult, ConcurrencyConflict | CommandIdReused>
+  const appendGroup = (group: ReadonlyArray<Pending>): Effect.Effect<ReadonlyArray<Outcome>> =>
+    Effect.flatMap(mustNotify, (notify) =>
+      sql.unsafe<{ result: string }>(APPEND_GROUP, [
+        JSON.stringify(group.map(({ input, events }) => ({
+          stream_id: input.streamId,
+          stream_type: input.streamType,
+          expected: input.expectedVersion === "any" ? null : input.expectedVersion,
+          events: eventsJson(events)
+        }))),
+        notify
+      ])
+    ).pipe(
+      Effect.map((rows) => appendOutcomes(rows[0]?.result, group.length)),
+      Effect.flatMap((outcomes) =>
+        Effect.forEach(group, ({ input }, i): Effect.Effect<Outcome> => {
+          const outcome = outcomes[i]
+          return "conflict" in outcome
+            ? Effect.succeed(Exit.fail(new ConcurrencyConflict({
+              stream_id: input.streamId,
+              expected: input.expectedVersion === "any" ? null : input.expectedVersion,
+              actual: outcome.conflict,
+              message: outcome.message
+            })))
+            : Effect.as(told(input.streamId)(outcome), Exit.succeed(outcome))
+        })
+      ),
+      Effect.catchAll(() => Effect.forEach(group, (pending) => Effect.exit(appendAlone(pending))))
+    )
+
+  const grouped = yield* makeGroupedCalls<Pending, AppendResult, ConcurrencyConflict | CommandIdReused>({
+    one: appendAlone,
+    group: appendGroup,
+    maxInFlight: MAX_IN_FLIGHT,
+    maxGroup: MAX_GROUP,
+    scope: yield* Effect.scope
+  })
+
+  const append = (input: AppendInput) =>
+    Effect.suspend(() => {
+      if (input.events.length === 0) return Effect.dieMessage("append called with no events")
+      const pending: Pending = { input, events: input.events.map((e) => ({ ...e, event_id: e.event_id ?? randomUUID() })) }
+      // Appends with read models or a command id to record run alone; plain ones may share a commit.
+      return input.inline === undefined && input.command === undefined ? grouped(pending) : appendAlone(pending)
+    }).pipe(Effect.withSpan("EventStore.append", { attributes: { stream: input.streamId }, captureStackTrace: false }))
 
   // The ::text casts keep the column names, so ORDER BY must name the table's columns (events.x),
   // or it sorts the text: "10" before "9".
@@ -207,5 +263,5 @@ const make = Effect.gen(function* () {
 })
 
 export class EventStore extends Context.Tag("EventStore")<EventStore, Effect.Effect.Success<typeof make>>() {
-  static readonly layer = Layer.effect(EventStore, make)
+  static readonly layer = Layer.scoped(EventStore, make)
 }
