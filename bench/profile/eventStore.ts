@@ -54,7 +54,7 @@ try {
     ["boocode", await boocodeStore(await cluster.newDatabase("p_boocode"))],
     ["emmett", await emmettStore(await cluster.newDatabase("p_emmett"))]
   ]
-  for (const [, store] of stores) await appendRate(store, 8, 0.5)
+  for (const [, store] of stores) for (const writers of [8, 1]) await appendRate(store, writers, 1)
   for (const writers of [1, 8])
     for (const [name, store] of stores)
       await measure(`${name} appends ×${writers}`, cluster.dataDir, async () => Math.round((await appendRate(store, writers, seconds)) * seconds))

@@ -6,7 +6,7 @@ import { Instance } from "../instance/Instance.ts"
 import { CommandIdReused, ConcurrencyConflict } from "./errors.ts"
 import { LocalWakes, publishAppend } from "./LocalWakes.ts"
 import { AppendResult, type Checkpoint, type CommandKey, type NewEvent } from "./model.ts"
-import { decodeStoredRows } from "./storedRows.ts"
+import { decodeStoredRows, storedColumns } from "./storedRows.ts"
 import { makeGroupedCalls } from "./GroupedCalls.ts"
 import { appendOutcomes, appendResult } from "./appendResults.ts"
 
@@ -194,26 +194,30 @@ const make = Effect.gen(function* () {
 
   // The ::text casts keep the column names, so ORDER BY must name the table's columns (events.x),
   // or it sorts the text: "10" before "9".
-  const columns = sql`global_position::text, transaction_id::text, event_id::text, stream_id,
-    stream_version::text, type, data, metadata, recorded_at, hash`
+  const streamColumns = sql.literal(storedColumns(false))
+  const allColumns = sql.literal(storedColumns(true))
 
   const readStream = (streamId: string, options: { readonly after?: number; readonly upTo?: number } = {}) =>
-    sql`SELECT ${columns} FROM events
+    sql`SELECT ${streamColumns} FROM events
         WHERE stream_id = ${streamId} AND stream_version > ${options.after ?? 0}
           AND stream_version <= ${options.upTo ?? Number.MAX_SAFE_INTEGER}
-        ORDER BY events.stream_version`.pipe(Effect.flatMap(decodeStoredRows), Effect.orDie, Effect.withSpan("EventStore.readStream"))
+        ORDER BY events.stream_version`.values.pipe(
+      Effect.flatMap((rows) => decodeStoredRows(rows, streamId)),
+      Effect.orDie,
+      Effect.withSpan("EventStore.readStream", { captureStackTrace: false })
+    )
 
   /**
    * Events after a checkpoint, in commit-safe order: only transactions older than the oldest one
    * still running are visible, so an event whose transaction commits late is never skipped.
    */
   const readAll = (after: Checkpoint, limit = 1000) =>
-    sql`SELECT ${columns} FROM events
+    sql`SELECT ${allColumns} FROM events
         WHERE (transaction_id, global_position) > (${after.transaction_id}::xid8, ${after.position})
           AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
         ORDER BY events.transaction_id, events.global_position
-        LIMIT ${limit}`.pipe(
-      Effect.flatMap(decodeStoredRows),
+        LIMIT ${limit}`.values.pipe(
+      Effect.flatMap((rows) => decodeStoredRows(rows)),
       Effect.map((events) => {
         const last = events[events.length - 1]
         const checkpoint: Checkpoint = last
@@ -222,7 +226,7 @@ const make = Effect.gen(function* () {
         return { events, checkpoint }
       }),
       Effect.orDie,
-      Effect.withSpan("EventStore.readAll")
+      Effect.withSpan("EventStore.readAll", { captureStackTrace: false })
     )
 
   const streamVersion = (streamId: string) =>
