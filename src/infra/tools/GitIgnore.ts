@@ -1,27 +1,14 @@
 import { Effect } from "effect"
-import ignore, { type Ignore } from "ignore"
-import { constants, promises as fs } from "node:fs"
+import { promises as fs } from "node:fs"
 import * as path from "node:path"
+import { emptyStack, ignoreFileFlags, maxIgnoreFileBytes, withIgnoreFile, type IgnoreStack } from "./walkRules.ts"
 
-interface Level {
-  /** root-relative posix path of the directory holding the .gitignore ("" for the root) */
-  readonly base: string
-  readonly rules: Ignore
-}
-
-/** The .gitignore files from the project root down to one directory, deepest last. */
-export interface IgnoreStack {
-  readonly levels: ReadonlyArray<Level>
-}
-
-const maxIgnoreFileBytes = 1024 * 1024
-
-export const emptyStack: IgnoreStack = { levels: [] }
+export { emptyStack, isIgnored, type IgnoreStack } from "./walkRules.ts"
 
 /** Reads a directory's .gitignore; a symlink, special file or one over 1 MB counts as absent. */
 const readRules = (dirAbs: string) =>
   Effect.tryPromise(async () => {
-    const handle = await fs.open(path.join(dirAbs, ".gitignore"), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK)
+    const handle = await fs.open(path.join(dirAbs, ".gitignore"), ignoreFileFlags)
     try {
       const stat = await handle.stat()
       return stat.isFile() && stat.size <= maxIgnoreFileBytes ? await handle.readFile({ encoding: "utf8" }) : null
@@ -33,7 +20,7 @@ const readRules = (dirAbs: string) =>
 /** Adds the .gitignore of `dirAbs` (root-relative `dirRel`), if there is one. */
 export const enter = (stack: IgnoreStack, dirAbs: string, dirRel: string): Effect.Effect<IgnoreStack> =>
   Effect.map(readRules(dirAbs), (text) =>
-    text === null ? stack : { levels: [...stack.levels, { base: dirRel, rules: ignore().add(text) }] }
+    text === null ? stack : withIgnoreFile(stack, { base: dirRel, text })
   )
 
 /** The stack for a directory below the root: loads every .gitignore from the root down to it. */
@@ -47,16 +34,3 @@ export const stackFor = Effect.fn("GitIgnore.stackFor")(function* (root: string,
   }
   return stack
 })
-
-/** Git semantics: deeper files override shallower ones; `!` re-includes. */
-export const isIgnored = (stack: IgnoreStack, rel: string, isDir: boolean): boolean => {
-  let ignored = false
-  for (const level of stack.levels) {
-    const local = level.base === "" ? rel : rel.startsWith(`${level.base}/`) ? rel.slice(level.base.length + 1) : null
-    if (local === null || local === "" || !ignore.isPathValid(local)) continue
-    const result = level.rules.test(isDir ? `${local}/` : local)
-    if (result.ignored) ignored = true
-    else if (result.unignored) ignored = false
-  }
-  return ignored
-}

@@ -8,7 +8,9 @@ import { makeLimiter, type Limiter } from "./Limiter.ts"
 import * as OpenGuard from "./OpenGuard.ts"
 import type { ToolContext } from "./ToolContext.ts"
 import type { ToolError } from "./ToolError.ts"
-import { walk, type WalkEntry } from "./Walker.ts"
+import { ignoresAbove, walk, type WalkEntry } from "./Walker.ts"
+import { filesOf } from "./walkRules.ts"
+import { walkInWorkers } from "./grep/walkInWorkers.ts"
 
 export { searchText } from "./grep/Search.ts"
 
@@ -52,38 +54,72 @@ const searchBatch = (context: ToolContext, spec: SearchSpec, bigReads: Limiter, 
     Effect.orElse(() => searchHere(context, spec, bigReads, files))
   )
 
+const deliver = (collector: Collector, rel: string, result: FileResult) => {
+  if (result === null) return
+  if (result === "large") collector.skipLarge()
+  else collector.add({ rel, lines: result })
+}
+
+/**
+ * The walk and the search both on the worker pool (walkInWorkers): a directory's files are
+ * searched by the worker that listed it, the rest of a big directory in batches. Results come back
+ * out of order; the collector restores the walk's order.
+ */
+const grepInWorkers = (context: ToolContext, query: GrepQuery, collector: Collector, projectRules: string) =>
+  Effect.gen(function* () {
+    const spec = searchSpec(context, query)
+    const bigReads = makeLimiter(2)
+    const above = yield* ignoresAbove(context.root, query.target.rel)
+    yield* walkInWorkers(
+      { root: context.root, projectRules, glob: query.glob, maxDepth: maxWalkDepth, search: spec, inlineFiles: batchFiles },
+      { abs: query.target.abs, rel: query.target.rel, depth: 1, ignores: filesOf(above) },
+      (result) => {
+        for (const { rel, result: found } of result.searched) deliver(collector, rel, found)
+        const batches: Array<Effect.Effect<void>> = []
+        for (let i = 0; i < result.files.length; i += batchFiles) {
+          const batch: ReadonlyArray<WalkEntry> = result.files.slice(i, i + batchFiles).map(({ abs, rel }) => ({ abs, rel, kind: "file", depth: 0 }))
+          batches.push(
+            Effect.map(searchBatch(context, spec, bigReads, batch), (results) => results.forEach((found, j) => deliver(collector, batch[j].rel, found)))
+          )
+        }
+        return batches
+      }
+    )
+  })
+
 /**
  * The walk runs here (it applies .gitignore and the secret rules); the reading and searching run
- * on the worker pool, in batches of walked files. Results may come back out of order: the
- * collector restores the walk's order. Interruption stops the walk and drops batches in flight.
+ * on the worker pool, in batches of walked files. The way when the walk cannot run on the
+ * workers: a single file, secret rules a worker cannot rebuild, or workers that cannot start.
  */
-export const grepJs = Effect.fn("Grep.js")(function* (context: ToolContext, query: GrepQuery, collector: Collector) {
-  const spec = searchSpec(context, query)
-  const bigReads = makeLimiter(2)
-  const files: Stream.Stream<WalkEntry, ToolError> =
-    query.target.kind === "file"
-      ? Stream.succeed({ abs: query.target.abs, rel: query.target.rel, kind: "file", depth: 0 })
-      : walk({ root: context.root, startAbs: query.target.abs, startRel: query.target.rel, maxDepth: maxWalkDepth, secrets: context.secrets })
-  yield* files.pipe(
-    Stream.chunks,
-    Stream.mapConcat((chunk) => {
-      const wanted = Chunk.toReadonlyArray(chunk).filter((entry) => entry.kind === "file" && query.matchesGlob(entry.rel))
-      const batches: Array<ReadonlyArray<WalkEntry>> = []
-      for (let i = 0; i < wanted.length; i += batchFiles) batches.push(wanted.slice(i, i + batchFiles))
-      return batches
-    }),
-    Stream.mapEffect((batch) => Effect.map(searchBatch(context, spec, bigReads, batch), (results) => ({ batch, results })), {
-      concurrency: 2 * grepPool().size,
-      unordered: true
-    }),
-    Stream.runForEach(({ batch, results }) =>
-      Effect.sync(() =>
-        results.forEach((result, i) => {
-          if (result === null) return
-          if (result === "large") collector.skipLarge()
-          else collector.add({ rel: batch[i].rel, lines: result })
-        })
-      )
+const grepWalkingHere = (context: ToolContext, query: GrepQuery, collector: Collector) =>
+  Effect.gen(function* () {
+    const spec = searchSpec(context, query)
+    const bigReads = makeLimiter(2)
+    const files: Stream.Stream<WalkEntry, ToolError> =
+      query.target.kind === "file"
+        ? Stream.succeed({ abs: query.target.abs, rel: query.target.rel, kind: "file", depth: 0 })
+        : walk({ root: context.root, startAbs: query.target.abs, startRel: query.target.rel, maxDepth: maxWalkDepth, secrets: context.secrets })
+    yield* files.pipe(
+      Stream.chunks,
+      Stream.mapConcat((chunk) => {
+        const wanted = Chunk.toReadonlyArray(chunk).filter((entry) => entry.kind === "file" && query.matchesGlob(entry.rel))
+        const batches: Array<ReadonlyArray<WalkEntry>> = []
+        for (let i = 0; i < wanted.length; i += batchFiles) batches.push(wanted.slice(i, i + batchFiles))
+        return batches
+      }),
+      Stream.mapEffect((batch) => Effect.map(searchBatch(context, spec, bigReads, batch), (results) => ({ batch, results })), {
+        concurrency: 2 * grepPool().size,
+        unordered: true
+      }),
+      Stream.runForEach(({ batch, results }) => Effect.sync(() => results.forEach((result, i) => deliver(collector, batch[i].rel, result))))
     )
-  )
+  })
+
+/** The JavaScript engine: walk and search on the worker threads when it can, else walk here and search there. */
+export const grepJs = Effect.fn("Grep.js")(function* (context: ToolContext, query: GrepQuery, collector: Collector) {
+  const projectRules = context.secrets.projectRules
+  if (query.target.kind === "dir" && projectRules !== undefined && !grepPool().broken())
+    return yield* grepInWorkers(context, query, collector, projectRules)
+  return yield* grepWalkingHere(context, query, collector)
 })

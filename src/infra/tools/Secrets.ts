@@ -1,54 +1,10 @@
 import { Effect } from "effect"
-import ignore from "ignore"
+import { matcherFrom, projectIgnoreFile, type SecretMatcher } from "./secretMatcher.ts"
 import { constants, promises as fs } from "node:fs"
 import * as path from "node:path"
 import { ToolError, codeOf } from "./ToolError.ts"
 
-/** Hidden from every tool unless the project's .boocodeignore re-allows them with `!`. */
-export const defaultSecretRules: ReadonlyArray<string> = [
-  ".env",
-  ".env.*",
-  "*.pem",
-  "*.key",
-  "id_rsa*",
-  "id_dsa*",
-  "id_ecdsa*",
-  "id_ed25519*",
-  "*.p12",
-  "*.pfx",
-  "*.jks",
-  "*.keystore",
-  ".npmrc",
-  ".pypirc",
-  ".netrc",
-  "_netrc",
-  ".git-credentials",
-  ".htpasswd",
-  "credentials.json",
-  "credentials",
-  ".aws/",
-  ".ssh/",
-  ".gnupg/",
-  ".docker/config.json",
-  ".kube/config",
-  "secrets.json",
-  "secrets.yml",
-  "secrets.yaml"
-]
-
-export const projectIgnoreFile = ".boocodeignore"
-
-/** Answers whether a root-relative posix path is hidden; `isDir` adds the trailing slash. */
-export interface SecretMatcher {
-  readonly isHidden: (rel: string, isDir: boolean) => boolean
-}
-
-const matcherFrom = (projectRules: string): SecretMatcher => {
-  const rules = ignore().add([...defaultSecretRules]).add(projectRules)
-  return {
-    isHidden: (rel, isDir) => rel !== "" && ignore.isPathValid(rel) && rules.ignores(isDir ? `${rel}/` : rel)
-  }
-}
+export { defaultSecretRules, matcherFrom, projectIgnoreFile, type SecretMatcher } from "./secretMatcher.ts"
 
 interface CacheEntry {
   readonly stamp: string

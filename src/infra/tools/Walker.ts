@@ -3,10 +3,11 @@ import type { Dirent } from "node:fs"
 import { promises as fs } from "node:fs"
 import * as path from "node:path"
 import * as GitIgnore from "./GitIgnore.ts"
+import { byName, entryShown, kindOf, type EntryKind } from "./walkRules.ts"
 import type { SecretMatcher } from "./Secrets.ts"
 import { ToolError, codeOf } from "./ToolError.ts"
 
-export type EntryKind = "file" | "dir" | "symlink" | "other"
+export { compareWalkOrder, type EntryKind } from "./walkRules.ts"
 
 export interface WalkEntry {
   readonly abs: string
@@ -45,22 +46,6 @@ interface Frame {
  */
 const lookAhead = 8
 
-const kindOf = (entry: Dirent): EntryKind =>
-  entry.isSymbolicLink() ? "symlink" : entry.isDirectory() ? "dir" : entry.isFile() ? "file" : "other"
-
-const byName = (a: Dirent, b: Dirent) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
-
-/** The walk's order on root-relative paths: name by name, parents before their contents. */
-export const compareWalkOrder = (a: string, b: string): number => {
-  const x = a.split("/")
-  const y = b.split("/")
-  const n = Math.min(x.length, y.length)
-  for (let i = 0; i < n; i++) {
-    if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1
-  }
-  return x.length - y.length
-}
-
 const readDir = (abs: string, rel: string) =>
   Effect.tryPromise({
     try: () => fs.readdir(abs, { withFileTypes: true }),
@@ -77,10 +62,10 @@ const openFrame = (abs: string, rel: string, depth: number, parent: GitIgnore.Ig
   })
 
 /** .gitignore files of the directories above the start (the start's own is read by the walk). */
-const parentStack = (options: WalkOptions) => {
-  if (options.startRel === "") return Effect.succeed(GitIgnore.emptyStack)
-  const parent = path.posix.dirname(options.startRel)
-  return GitIgnore.stackFor(options.root, parent === "." ? "" : parent)
+export const ignoresAbove = (root: string, startRel: string) => {
+  if (startRel === "") return Effect.succeed(GitIgnore.emptyStack)
+  const parent = path.posix.dirname(startRel)
+  return GitIgnore.stackFor(root, parent === "." ? "" : parent)
 }
 
 /**
@@ -91,12 +76,8 @@ const parentStack = (options: WalkOptions) => {
 export const walk = (options: WalkOptions): Stream.Stream<WalkEntry, ToolError> => {
   const chunkSize = options.chunkSize ?? 256
   const relOf = (frame: Frame, dirent: Dirent) => (frame.rel === "" ? dirent.name : `${frame.rel}/${dirent.name}`)
-  const wanted = (frame: Frame, dirent: Dirent) => {
-    if (dirent.name === ".git") return false
-    const isDir = kindOf(dirent) === "dir"
-    const rel = relOf(frame, dirent)
-    return !options.secrets.isHidden(rel, isDir) && !GitIgnore.isIgnored(frame.ignores, rel, isDir)
-  }
+  const wanted = (frame: Frame, dirent: Dirent) =>
+    entryShown(dirent.name, relOf(frame, dirent), kindOf(dirent) === "dir", options.secrets, frame.ignores)
   const pull = (stack: Array<Frame>) =>
     Effect.gen(function* () {
       const out: Array<WalkEntry> = []
@@ -139,7 +120,7 @@ export const walk = (options: WalkOptions): Stream.Stream<WalkEntry, ToolError> 
 
   return Stream.unwrap(
     Effect.gen(function* () {
-      const parents = yield* parentStack(options)
+      const parents = yield* ignoresAbove(options.root, options.startRel)
       const first = yield* openFrame(options.startAbs, options.startRel, 1, parents, true)
       return Stream.paginateChunkEffect([first], pull)
     })

@@ -1,12 +1,15 @@
 import { availableParallelism } from "node:os"
 import { Worker } from "node:worker_threads"
 import type { FileResult, SearchSpec } from "./Search.ts"
-import type { BatchReply, BatchRequest } from "./searchWorker.ts"
+import type { WorkerReply, WorkerRequest } from "./searchWorker.ts"
+import type { DirResult, DirTask, WalkSpec } from "./walkTask.ts"
 
 interface Pending {
-  readonly resolve: (results: ReadonlyArray<FileResult>) => void
+  readonly resolve: (reply: WorkerReply) => void
   readonly reject: (error: Error) => void
 }
+
+type Request = WorkerRequest extends infer R ? (R extends { readonly id: number } ? Omit<R, "id"> : never) : never
 
 interface Slot {
   readonly worker: Worker
@@ -73,12 +76,12 @@ const makePool = () => {
     const { url, workerData } = workerSetup()
     const worker = new Worker(url, { workerData, execArgv: [] })
     const slot: Slot = { worker, pending: new Map(), replied: false }
-    worker.on("message", (reply: BatchReply) => {
+    worker.on("message", (reply: WorkerReply) => {
       slot.replied = true
       const pending = slot.pending.get(reply.id)
       if (pending === undefined) return
       slot.pending.delete(reply.id)
-      pending.resolve(reply.results)
+      pending.resolve(reply)
       settleIdle()
     })
     worker.on("error", (error) => fail(slot, error))
@@ -92,8 +95,8 @@ const makePool = () => {
     return slots.reduce((a, b) => (b.pending.size < a.pending.size ? b : a))
   }
 
-  /** Searches files on the least busy worker; the promise ignores the signal's abort (see above). */
-  const search = (spec: SearchSpec, files: ReadonlyArray<string>): Promise<ReadonlyArray<FileResult>> =>
+  /** Sends a request to the least busy worker; the promise ignores the caller's interruption (see above). */
+  const send = (request: Request): Promise<WorkerReply> =>
     new Promise((resolve, reject) => {
       if (Date.now() < brokenUntil) return reject(new Error("grep workers cannot start"))
       if (idleTimer !== null) clearTimeout(idleTimer)
@@ -106,11 +109,22 @@ const makePool = () => {
       }
       slot.pending.set(id, { resolve, reject: (error) => settle(() => reject(error)) })
       slot.worker.ref()
-      const request: BatchRequest = { id, spec, files }
-      slot.worker.postMessage(request)
+      const message: WorkerRequest = { ...request, id }
+      slot.worker.postMessage(message)
     })
 
-  return { size, search }
+  /** Searches walked files. */
+  const search = (spec: SearchSpec, files: ReadonlyArray<string>): Promise<ReadonlyArray<FileResult>> =>
+    send({ kind: "search", spec, files }).then((reply) => (reply.kind === "search" ? reply.results : Promise.reject(new Error("grep worker answered out of kind"))))
+
+  /** Walks one directory (and searches some of its files). */
+  const walk = (spec: WalkSpec, task: DirTask): Promise<DirResult> =>
+    send({ kind: "walk", spec, task }).then((reply) => (reply.kind === "walk" ? reply.result : Promise.reject(new Error("grep worker answered out of kind"))))
+
+  /** Whether a request now would fail at once (workers could not start a moment ago). */
+  const broken = () => Date.now() < brokenUntil
+
+  return { size, search, walk, broken }
 }
 
 let pool: ReturnType<typeof makePool> | null = null

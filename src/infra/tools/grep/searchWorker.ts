@@ -2,22 +2,23 @@ import { readlinkSync } from "node:fs"
 import { setPriority } from "node:os"
 import { parentPort } from "node:worker_threads"
 import { compileSpec, searchPath, type Compiled, type FileResult, type SearchSpec } from "./Search.ts"
-
-/** A worker thread of the grep pool: searches batches of walked files with synchronous reads. */
-export interface BatchRequest {
-  readonly id: number
-  readonly spec: SearchSpec
-  readonly files: ReadonlyArray<string>
-}
-
-export interface BatchReply {
-  readonly id: number
-  readonly results: ReadonlyArray<FileResult>
-}
+import { walkDirectory, type DirResult, type DirTask, type WalkSpec } from "./walkTask.ts"
 
 /**
- * Searching is background work: on a busy machine the event loop (which walks, and serves
- * everyone else) must win the CPU. Linux lets a thread lower its own priority by its thread id.
+ * A worker thread of the grep pool: walks a directory (walkTask.ts) or searches a batch of walked
+ * files, with synchronous file system calls.
+ */
+export type WorkerRequest =
+  | { readonly id: number; readonly kind: "search"; readonly spec: SearchSpec; readonly files: ReadonlyArray<string> }
+  | { readonly id: number; readonly kind: "walk"; readonly spec: WalkSpec; readonly task: DirTask }
+
+export type WorkerReply =
+  | { readonly id: number; readonly kind: "search"; readonly results: ReadonlyArray<FileResult> }
+  | { readonly id: number; readonly kind: "walk"; readonly result: DirResult }
+
+/**
+ * Searching is background work: on a busy machine the event loop (which serves everyone else)
+ * must win the CPU. Linux lets a thread lower its own priority by its thread id.
  */
 const yieldToEventLoop = () => {
   try {
@@ -37,8 +38,10 @@ const compiledFor = (spec: SearchSpec): Compiled => {
   return last.compiled
 }
 
-parentPort?.on("message", (request: BatchRequest) => {
+const answer = (request: WorkerRequest): WorkerReply => {
+  if (request.kind === "walk") return { id: request.id, kind: "walk", result: walkDirectory(request.spec, request.task) }
   const compiled = compiledFor(request.spec)
-  const reply: BatchReply = { id: request.id, results: request.files.map((abs) => searchPath(abs, compiled)) }
-  parentPort?.postMessage(reply)
-})
+  return { id: request.id, kind: "search", results: request.files.map((abs) => searchPath(abs, compiled)) }
+}
+
+parentPort?.on("message", (request: WorkerRequest) => parentPort?.postMessage(answer(request)))
