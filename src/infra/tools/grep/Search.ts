@@ -73,7 +73,17 @@ export type FileResult = ReadonlyArray<GrepLine> | "large" | null
 
 const firstBlock = 64 * 1024
 const sniffBytes = 8192
-const scratch = Buffer.allocUnsafe(firstBlock)
+let scratch = Buffer.allocUnsafe(firstBlock)
+
+/**
+ * The thread's read buffer, grown to the biggest file searched so far (at most maxFileBytes): a
+ * file is searched before the next is read and hits are copied out as strings, so one buffer
+ * serves every file instead of one allocation per file over 64 KB.
+ */
+const bufferFor = (size: number): Buffer => {
+  if (size > scratch.length) scratch = Buffer.allocUnsafe(Math.max(size, 2 * scratch.length))
+  return scratch
+}
 
 const readInto = (fd: number, buffer: Buffer, from: number, to: number): number => {
   let filled = from
@@ -108,11 +118,12 @@ export const searchPath = (abs: string, compiled: Compiled): FileResult => {
     }
     if (actual !== null && !insideRoot(compiled.spec.root, actual)) return null
     if (stat.size > compiled.spec.maxFileBytes) {
-      const head = readInto(fd, scratch, 0, Math.min(stat.size, sniffBytes))
-      return scratch.subarray(0, head).includes(0) ? null : "large"
+      const sniff = bufferFor(sniffBytes)
+      const head = readInto(fd, sniff, 0, Math.min(stat.size, sniffBytes))
+      return sniff.subarray(0, head).includes(0) ? null : "large"
     }
     const size = stat.size
-    const buffer = size <= scratch.length ? scratch : Buffer.allocUnsafe(size)
+    const buffer = bufferFor(size)
     const head = readInto(fd, buffer, 0, Math.min(size, firstBlock))
     if (buffer.subarray(0, head).includes(0)) return null
     const filled = head < Math.min(size, firstBlock) ? head : readInto(fd, buffer, head, size)

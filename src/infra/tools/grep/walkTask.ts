@@ -78,25 +78,26 @@ const stackFor = (files: ReadonlyArray<IgnoreFile>): IgnoreStack => {
 const codeOf = (cause: unknown) =>
   typeof cause === "object" && cause !== null && "code" in cause && typeof cause.code === "string" ? cause.code : "error"
 
+type Listed = { readonly unreadable: string } | { readonly unreadable: null; readonly subdirs: ReadonlyArray<DirTask> }
+
 /**
  * One directory as the walker would walk it (Walker.ts: the same order, `.git`, secret and
- * .gitignore rules, never following a symlink), its files filtered by the glob and searched.
+ * .gitignore rules, never following a symlink), its files filtered by the glob and searched
+ * while the task's budget lasts; the others are added to `files`.
  */
-export const walkDirectory = (spec: WalkSpec, task: DirTask): DirResult => {
-  const prepared = prepare(spec)
+const walkOne = (spec: WalkSpec, prepared: Prepared, task: DirTask, searched: Array<DirResult["searched"][number]>, files: Array<WalkedFile>): Listed => {
   let entries: Array<Dirent>
   try {
     entries = readdirSync(task.abs, { withFileTypes: true }).sort(byName)
   } catch (cause) {
-    return { unreadable: codeOf(cause), subdirs: [], searched: [], files: [] }
+    return { unreadable: codeOf(cause) }
   }
-  const own = readIgnoreFileSync(task.abs)
+  // the listing says whether there is a .gitignore to read (a failed open costs an exception)
+  const own = entries.some((e) => e.name === ".gitignore") ? readIgnoreFileSync(task.abs) : null
   const parent = stackFor(task.ignores)
   const ignores = own === null ? parent : withIgnoreFile(parent, { base: task.rel, text: own })
   const childIgnores = own === null ? task.ignores : filesOf(ignores)
   const subdirs: Array<DirTask> = []
-  const searched: Array<DirResult["searched"][number]> = []
-  const files: Array<WalkedFile> = []
   for (const dirent of entries) {
     const kind = kindOf(dirent)
     const rel = task.rel === "" ? dirent.name : `${task.rel}/${dirent.name}`
@@ -109,5 +110,34 @@ export const walkDirectory = (spec: WalkSpec, task: DirTask): DirResult => {
       else files.push({ abs, rel })
     }
   }
-  return { unreadable: null, subdirs, searched, files }
+  return { unreadable: null, subdirs }
+}
+
+/** Directories listed in one task at most: small ones are walked on the spot rather than sent back one by one. */
+const dirsPerTask = 64
+const filesPerListing = 4096
+
+/**
+ * A directory and, while the task's budget lasts, the directories below it; the ones not reached
+ * come back in `subdirs`. Only the task's own directory reports being unreadable; one below it is
+ * skipped, as the walker skips it.
+ */
+export const walkDirectory = (spec: WalkSpec, task: DirTask): DirResult => {
+  const prepared = prepare(spec)
+  const searched: Array<DirResult["searched"][number]> = []
+  const files: Array<WalkedFile> = []
+  const first = walkOne(spec, prepared, task, searched, files)
+  if (first.unreadable !== null) return { unreadable: first.unreadable, subdirs: [], searched, files }
+  const waiting = [...first.subdirs].reverse()
+  let listed = 1
+  // searching: until the inline files are used up (the rest go out in batches); listing: a few thousand paths
+  const budget = () =>
+    listed < dirsPerTask && (prepared.search === null ? files.length < filesPerListing : files.length === 0 && searched.length < spec.inlineFiles)
+  while (waiting.length > 0 && budget()) {
+    const next = waiting.pop()!
+    const listedHere = walkOne(spec, prepared, next, searched, files)
+    listed++
+    if (listedHere.unreadable === null) for (let i = listedHere.subdirs.length - 1; i >= 0; i--) waiting.push(listedHere.subdirs[i])
+  }
+  return { unreadable: null, subdirs: waiting.reverse(), searched, files }
 }
