@@ -278,9 +278,9 @@ const report = (m: ReturnType<typeof machine>, pgVersion: string, r: Results, to
   p()
   if (r.grep) {
     const g = r.grep
-    p(`A generated tree of ${fmt(g.files)} files (${fmt(g.treeMiB)} MiB; 250 folders × 200 files; 125 matching lines) and this repository's node_modules (${fmt(g.nodeModulesFiles)} files; a pattern found nowhere, so every file is read). The page cache is warmed first. ripgrep itself runs as \`rg --no-config --hidden --no-require-git --no-ignore-parent -n PATTERN ROOT\` (the same file set as the tool), ${g.rgVersion ?? "not installed"}. The tool is Tools.run("grep") with grepEngine js or rg. ${S.grep.runs} runs; ratios are each run ÷ ripgrep's median.`)
+    p(`A generated tree of ${fmt(g.files)} files (${fmt(g.treeMiB)} MiB; 250 folders × 200 files; 125 matching lines) and this repository's node_modules (${fmt(g.nodeModulesFiles)} files; a pattern found nowhere, so every file is read). The page cache is warmed first. ripgrep itself runs as \`rg --no-config --hidden --no-require-git --no-ignore-parent -n PATTERN ROOT\` (the same file set as the tool), ${g.rgVersion ?? "not installed"}. The tool is Tools.run("grep") with grepEngine js or rg. find_files (pattern \`*\`, every file; its walk is the js engine's) is compared with \`rg --files\` over the same file set; its "matches" are files found. ${S.grep.runs} runs; ratios are each run ÷ ripgrep's median.`)
     p()
-    p("| tree | contender | seconds | ÷ ripgrep | matches |")
+    p("| tree | contender | seconds | ÷ ripgrep | matches / files |")
     p("|---|---|---|---|---:|")
     for (const row of g.rows) p(`| ${row.tree} | ${row.engine} | ${cell(row.seconds)} | ${row.vsRg ? cell(row.vsRg, "×") : "1×"} | ${row.matches} |`)
     p()

@@ -64,6 +64,21 @@ const runRg = (root: string, pattern: string) =>
     )
   })
 
+/** `rg --files` over the same file set: what find_files is compared with. */
+const runRgFiles = (root: string) =>
+  new Promise<number>((resolve, reject) => {
+    execFile("rg", ["--files", "--no-config", "--hidden", "--no-require-git", "--no-ignore-parent", root], { maxBuffer: 256 * 1024 * 1024 }, (error, stdout) => {
+      if (error) return reject(error)
+      resolve(stdout === "" ? 0 : stdout.trimEnd().split("\n").length)
+    })
+  })
+
+/** Files find_files reports: the total in its truncation note, else the lines. */
+const foundFiles = (output: string): number => {
+  const note = /of ([\d,]+) files shown/.exec(output)
+  return note ? Number(note[1].replaceAll(",", "")) : output.split("\n").filter((l) => l !== "").length
+}
+
 const toolMatches = (output: string): number => {
   const summary = /(\d[\d,]*) (?:of [\d,]+ )?match/.exec(output)
   if (summary) return Number(summary[1].replaceAll(",", ""))
@@ -124,6 +139,31 @@ export const runGrep = async (
         const ratios = rgTimes.length > 0 ? times.map((x) => x / rgMedian) : []
         rows.push({ tree: tree.name, engine: `grep tool, ${engine} engine`, seconds: spread(times), vsRg: ratios.length > 0 ? spread(ratios) : null, matches })
         log(`  ${tree.name}: tool/${engine} ${spread(times).median.toFixed(3)} s, ${matches} matches`)
+      }
+      // find_files (its walk is the js engine's) against rg --files
+      const tool = tools.get("js")
+      if (tool !== undefined && version !== null) {
+        const listTimes: Array<number> = []
+        let listed = 0
+        await repeat(options.runs, async () => {
+          const s = performance.now()
+          listed = await runRgFiles(tree.root)
+          listTimes.push((performance.now() - s) / 1000)
+        })
+        rows.push({ tree: tree.name, engine: "rg --files", seconds: spread(listTimes), vsRg: null, matches: listed })
+        const findTimes: Array<number> = []
+        let found = 0
+        await Effect.runPromise(tool.run(tree.root, "find_files", JSON.stringify({ pattern: "*" })))
+        await repeat(options.runs, async () => {
+          const s = performance.now()
+          const outcome = await Effect.runPromise(tool.run(tree.root, "find_files", JSON.stringify({ pattern: "*" })))
+          findTimes.push((performance.now() - s) / 1000)
+          if (outcome.error !== null) throw new Error(`find_files failed: ${outcome.error}`)
+          found = foundFiles(outcome.output)
+        })
+        const listMedian = spread(listTimes).median
+        rows.push({ tree: tree.name, engine: "find_files tool (÷ rg --files)", seconds: spread(findTimes), vsRg: spread(findTimes.map((x) => x / listMedian)), matches: found })
+        log(`  ${tree.name}: rg --files ${listMedian.toFixed(3)} s, find_files ${spread(findTimes).median.toFixed(3)} s, ${found} files`)
       }
     }
 

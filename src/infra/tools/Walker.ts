@@ -56,7 +56,8 @@ const openFrame = (abs: string, rel: string, depth: number, parent: GitIgnore.Ig
   Effect.gen(function* () {
     const read = readDir(abs, rel)
     const entries = strict ? yield* read : yield* Effect.orElseSucceed(read, (): Array<Dirent> => [])
-    const ignores = yield* GitIgnore.enter(parent, abs, rel)
+    // the listing says whether there is a .gitignore to read
+    const ignores = entries.some((e) => e.name === ".gitignore") ? yield* GitIgnore.enter(parent, abs, rel) : parent
     const frame: Frame = { entries, index: 0, abs, rel, depth, ignores, ahead: new Map() }
     return frame
   })
