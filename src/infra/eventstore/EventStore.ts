@@ -192,8 +192,6 @@ const make = Effect.gen(function* () {
       return input.inline === undefined && input.command === undefined ? grouped(pending) : appendAlone(pending)
     }).pipe(Effect.withSpan("EventStore.append", { attributes: { stream: input.streamId }, captureStackTrace: false }))
 
-  // The ::text casts keep the column names, so ORDER BY must name the table's columns (events.x),
-  // or it sorts the text: "10" before "9".
   const streamColumns = sql.literal(storedColumns(false))
   const allColumns = sql.literal(storedColumns(true))
 
