@@ -54,7 +54,7 @@ layer(testAppLayer(), { excludeTestServices: true })("HTTP API contract", (it) =
     expectError(await call(app.url, "GET", `/api/sessions/${crypto.randomUUID()}`), 404, "session_not_found")
   }))
 
-  it.effect(...withApp("post, idempotency, busy, cancel, events, state, export, search", async (app) => {
+  it.effect(...withApp("a repeated post with its idempotency key gets the first answer; the key with another body is 422", async (app) => {
     const { sessionId } = await newSession(app)
     const key = { "content-type": "application/json", "idempotency-key": "k-1" }
     const first = await call(app.url, "POST", `/api/sessions/${sessionId}/messages`, { content: "find the zebra" }, key)
@@ -65,7 +65,10 @@ layer(testAppLayer(), { excludeTestServices: true })("HTTP API contract", (it) =
     expect(again.json).toEqual(first.json)
     expectError(await call(app.url, "POST", `/api/sessions/${sessionId}/messages`, { content: "other" }, key), 422, "command_id_reused")
     expect(app.fakeLlm.requests.length).toBe(1)
+  }))
 
+  it.effect(...withApp("while an answer streams: the same post repeats its answer, another is 409, and a cancel ends it", async (app) => {
+    const { sessionId } = await newSession(app)
     app.fakeLlm.enqueue(slowReply(200, 20))
     const slowKey = { "content-type": "application/json", "idempotency-key": "k-2" }
     const slow = await call(app.url, "POST", `/api/sessions/${sessionId}/messages`, { content: "go slowly" }, slowKey)
@@ -78,16 +81,31 @@ layer(testAppLayer(), { excludeTestServices: true })("HTTP API contract", (it) =
     const cancelled = await call(app.url, "POST", `/api/sessions/${sessionId}/cancel`)
     expect(at(cancelled.json, "cancelled")).toBe(true)
     const detail = await waitIdle(app, sessionId)
-    expect(str(detail.json, "messages", 3, "status")).toBe("cancelled")
+    expect(str(detail.json, "messages", 1, "status")).toBe("cancelled")
+  }))
 
-    app.fakeLlm.enqueue(textReply("The zebra lives in stripes.ts", { usage: { prompt_tokens: 12, completion_tokens: 7, total_tokens: 19 } }))
-    const userId = str(first.json, "user_message_id")
-    expect((await call(app.url, "POST", `/api/sessions/${sessionId}/messages/${userId}/edit`, { content: "where is the zebra?" })).status).toBe(202)
+  /** A session with one finished exchange whose answer reports its token usage. */
+  const answered = async (app: TestApp, reply = "The zebra lives in stripes.ts") => {
+    const { sessionId } = await newSession(app)
+    app.fakeLlm.enqueue(textReply(reply, { usage: { prompt_tokens: 12, completion_tokens: 7, total_tokens: 19 } }))
+    expect((await call(app.url, "POST", `/api/sessions/${sessionId}/messages`, { content: "where is the zebra?" })).status).toBe(202)
     const done = await waitIdle(app, sessionId)
-    expect(str(done.json, "messages", 1, "content")).toBe("The zebra lives in stripes.ts")
-    expect(num(done.json, "messages", 1, "tokens_used")).toBe(19)
-    const version = num(done.json, "version")
+    return { sessionId, done, version: num(done.json, "version"), assistantId: str(done.json, "messages", 1, "id") }
+  }
 
+  it.effect(...withApp("an edited question is answered again, with the answer's token usage", async (app) => {
+    const { sessionId, done } = await answered(app)
+    app.fakeLlm.enqueue(textReply("Still in stripes.ts", { usage: { prompt_tokens: 14, completion_tokens: 5, total_tokens: 19 } }))
+    const userId = str(done.json, "messages", 0, "id")
+    expect((await call(app.url, "POST", `/api/sessions/${sessionId}/messages/${userId}/edit`, { content: "and now?" })).status).toBe(202)
+    const edited = await waitIdle(app, sessionId)
+    expect(str(edited.json, "messages", 0, "content")).toBe("and now?")
+    expect(str(edited.json, "messages", 1, "content")).toBe("Still in stripes.ts")
+    expect(num(edited.json, "messages", 1, "tokens_used")).toBe(19)
+  }))
+
+  it.effect(...withApp("the log reads as JSON and NDJSON, and the state at an earlier version", async (app) => {
+    const { sessionId, version } = await answered(app)
     const events = await call(app.url, "GET", `/api/sessions/${sessionId}/events?after=1`)
     expect(Array.isArray(events.json)).toBe(true)
     expect(num(events.json, 0, "version")).toBe(2)
@@ -97,19 +115,26 @@ layer(testAppLayer(), { excludeTestServices: true })("HTTP API contract", (it) =
     const early = await call(app.url, "GET", `/api/sessions/${sessionId}/state?version=1`)
     expect(num(early.json, "version")).toBe(1)
     expect(at(early.json, "messages")).toEqual([])
+  }))
+
+  it.effect(...withApp("a session exports as Markdown and JSON, and search finds it with plain-text highlights", async (app) => {
+    // a word no other test uses: the app (and its search) is shared by the tests of this file
+    const { sessionId, version } = await answered(app, "The okapi lives in forest.ts")
     const md = await call(app.url, "GET", `/api/sessions/${sessionId}/export?format=markdown`)
     expect(md.headers.get("content-type")).toContain("text/markdown")
-    expect(md.text).toContain("The zebra lives in stripes.ts")
+    expect(md.text).toContain("The okapi lives in forest.ts")
     const json = await call(app.url, "GET", `/api/sessions/${sessionId}/export?format=json`)
     expect(num(json.json, "version")).toBe(version)
-    const search = await call(app.url, "GET", "/api/search?q=zebra")
+    const search = await call(app.url, "GET", "/api/search?q=okapi")
     expect(str(search.json, 0, "session_id")).toBe(sessionId)
     // The snippet is plain text; the matches are ranges of it.
     const snippet = str(search.json, 0, "snippet")
     const ranges = at(search.json, 0, "highlights") as Array<{ start: number; end: number }>
-    expect(ranges.map((r) => snippet.slice(r.start, r.end))).toEqual(["zebra"])
+    expect(ranges.map((r) => snippet.slice(r.start, r.end))).toEqual(["okapi"])
+  }))
 
-    const assistantId = str(done.json, "messages", 1, "id")
+  it.effect(...withApp("a fork copies the conversation up to a message; deleting from an answer removes it", async (app) => {
+    const { sessionId, assistantId } = await answered(app)
     const fork = await call(app.url, "POST", `/api/sessions/${sessionId}/fork`, { message_id: assistantId })
     expect(fork.status).toBe(201)
     const forkId = str(fork.json, "session", "id")
@@ -122,10 +147,14 @@ layer(testAppLayer(), { excludeTestServices: true })("HTTP API contract", (it) =
     expect(at((await call(app.url, "GET", `/api/sessions/${sessionId}`)).json, "messages", 1)).toBeUndefined()
   }))
 
-  it.effect(...withApp("models, OpenAPI, docs, static fallback, security headers", async (app) => {
+  it.effect(...withApp("the model list is the server's", async (app) => {
     app.fakeLlm.setModels(["m-one", "m-two"])
     const models = await call(app.url, "GET", "/api/models")
     expect(str(models.json, 0, "id")).toBe("m-one")
+    expect(str(models.json, 1, "id")).toBe("m-two")
+  }))
+
+  it.effect(...withApp("the OpenAPI document names the endpoints and the docs page is served", async (app) => {
     const spec = await call(app.url, "GET", "/api/openapi.json")
     const paths = Object.keys(Object(at(spec.json, "paths")))
     for (const p of ["/api/projects", "/api/sessions/{id}/messages", "/api/sessions/{id}/events", "/api/search", "/api/models"])
@@ -133,6 +162,9 @@ layer(testAppLayer(), { excludeTestServices: true })("HTTP API contract", (it) =
     const docs = await call(app.url, "GET", "/api/docs")
     expect(docs.status).toBe(200)
     expect(docs.text).toContain("openapi")
+  }))
+
+  it.effect(...withApp("a client route gets the app page with the security headers", async (app) => {
     const index = await call(app.url, "GET", "/some/client/route")
     expect(index.text).toContain("npm run build:web")
     const csp = index.headers.get("content-security-policy") ?? ""

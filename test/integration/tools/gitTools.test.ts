@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
+import { execFileSync } from "node:child_process"
 import { promises as fs } from "node:fs"
 import * as path from "node:path"
 import { makeTools } from "../../../src/infra/tools/Tools.ts"
@@ -51,6 +52,29 @@ describe("git tools", () => {
       expect(log).toBeUndefined()
       const blame = (yield* tools.definitionsFor(root)).find((d) => d.name === "git_blame")
       expect(blame?.parameters).toMatchObject({ required: ["path"], properties: { start_line: { type: "integer" }, end_line: { type: "integer" } } })
+    })
+  )
+
+  it.effect("a plain folder is asked of git once, not at every turn, and gets the git tools once it becomes a repository", () =>
+    Effect.gen(function* () {
+      const bin = path.join(base, "counting-bin")
+      const calls = path.join(base, "git-calls.txt")
+      const folder = path.join(base, "later-repo")
+      yield* Effect.promise(async () => {
+        await writeFiles(folder, { "a.txt": "plain for now\n" })
+        await fs.mkdir(bin, { recursive: true })
+        const realGit = execFileSync("sh", ["-c", "command -v git"], { encoding: "utf8" }).trim()
+        await fs.writeFile(path.join(bin, "git"), `#!/bin/sh\necho "$*" >> '${calls}'\nexec '${realGit}' "$@"\n`, { mode: 0o755 })
+      })
+      const tools = yield* makeTools({ ...defaultLimits, grepEngine: "js" }, bin)
+      const callsSoFar = () => Effect.promise(() => fs.readFile(calls, "utf8").then((t) => t.trim().split("\n"), () => []))
+      for (let turn = 0; turn < 3; turn++) expect((yield* tools.definitionsFor(folder)).map((d) => d.name)).toHaveLength(4)
+      const asked = yield* callsSoFar()
+      expect(asked).toHaveLength(1)
+      expect(asked[0]).toContain(" rev-parse ")
+      git(folder, ["init", "-q", "-b", "main"])
+      expect((yield* tools.definitionsFor(folder)).map((d) => d.name)).toHaveLength(8)
+      expect((yield* callsSoFar())[1]).toContain(" rev-parse ")
     })
   )
 

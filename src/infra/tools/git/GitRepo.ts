@@ -1,4 +1,4 @@
-import { Effect, Option } from "effect"
+import { Clock, Effect, Option } from "effect"
 import { promises as fs } from "node:fs"
 import * as path from "node:path"
 import { isInside } from "../PathGuard.ts"
@@ -66,9 +66,27 @@ const stampOf = (file: string) =>
 const stampsOf = (files: ReadonlyArray<string>) => Effect.forEach(files, stampOf, { concurrency: "unbounded" })
 
 interface Cached {
-  readonly info: RepoInfo
+  /** null: the root is not inside a git work tree */
+  readonly info: RepoInfo | null
   readonly files: ReadonlyArray<string>
   readonly stamps: ReadonlyArray<string>
+  /** a "not a work tree" answer is also asked again after this (ms since the epoch) */
+  readonly until: number
+}
+
+/**
+ * How long "not inside a git work tree" stands while no `.git` appears at the root or above: git
+ * can also refuse a repository for reasons no stamp shows (its owner), so it is asked again.
+ */
+const notARepoMs = 30_000
+
+/** Where git would find a repository for `root`: a `.git` in it or in any folder above. */
+const gitEntriesAbove = (root: string): ReadonlyArray<string> => {
+  const entries: Array<string> = []
+  for (let dir = root; ; dir = path.dirname(dir)) {
+    entries.push(path.join(dir, ".git"))
+    if (path.dirname(dir) === dir) return entries
+  }
 }
 
 const failedWith = (output: GitOutput) => new ToolError({ message: `git: ${gitComplaint(output)}` })
@@ -89,13 +107,23 @@ export const makeRepoLookup = (git: string, pathEnv: string) => {
       Effect.map((listed) => parseConfigList(listed.stdout, root))
     )
 
+  const notARepo = (root: string) =>
+    Effect.gen(function* () {
+      const files = gitEntriesAbove(root)
+      const stamps = yield* stampsOf(files)
+      const cached: Cached = { info: null, files, stamps, until: (yield* Clock.currentTimeMillis) + notARepoMs }
+      return cached
+    })
+
   const discover = Effect.fn("Git.discover")(function* (root: string) {
+    // Stamped before git looks: a .git made meanwhile shows at the next lookup.
+    const absent = yield* notARepo(root)
     const parsed = yield* call(root, ["rev-parse", "--is-inside-work-tree", "--show-toplevel", "--show-prefix", "--absolute-git-dir"])
-    if (parsed.code !== 0) return Option.none<Cached>()
+    if (parsed.code !== 0) return absent
     const [inside, topShown, , gitDir] = parsed.stdout.split("\n")
-    if (inside !== "true" || topShown === undefined || gitDir === undefined || topShown === "") return Option.none<Cached>()
+    if (inside !== "true" || topShown === undefined || gitDir === undefined || topShown === "") return absent
     const top = yield* Effect.promise(() => fs.realpath(topShown).catch(() => null))
-    if (top === null || !isInside(top, root)) return Option.none<Cached>()
+    if (top === null || !isInside(top, root)) return absent
     // Stamped before the keys are read: a change made meanwhile shows at the next lookup.
     const first = yield* listConfig(root)
     const known = [...first.files, path.join(gitDir, "HEAD"), path.join(gitDir, "config"), path.join(gitDir, "config.worktree")]
@@ -104,24 +132,29 @@ export const makeRepoLookup = (git: string, pathEnv: string) => {
     const added = config.files.filter((file) => !known.includes(file))
     const addedStamps = yield* stampsOf(added)
     const rel = path.relative(top, root).split(path.sep).join("/")
-    return Option.some<Cached>({
+    const cached: Cached = {
       info: { top, prefix: rel === "" ? "" : `${rel}/`, overrides: overridesFor(config.keys) },
       files: [...known, ...added],
-      stamps: [...knownStamps, ...addedStamps]
-    })
+      stamps: [...knownStamps, ...addedStamps],
+      until: Number.POSITIVE_INFINITY
+    }
+    return cached
   })
 
-  /** The repository of a real project root, or none when it is not inside a git work tree. */
+  /**
+   * The repository of a real project root, or none when it is not inside a git work tree. Both
+   * answers are kept (every turn asks, and starting git blocks the event loop for the fork):
+   * a repository while the files git read are unchanged, "none" while no `.git` appears above.
+   */
   const lookup = Effect.fn("Git.lookup")(function* (root: string) {
     const cached = cache.get(root)
-    if (cached !== undefined) {
+    if (cached !== undefined && (yield* Clock.currentTimeMillis) < cached.until) {
       const now = yield* stampsOf(cached.files)
-      if (now.every((stamp, i) => stamp === cached.stamps[i])) return Option.some(cached.info)
+      if (now.every((stamp, i) => stamp === cached.stamps[i])) return Option.fromNullable(cached.info)
     }
     const found = yield* discover(root)
-    if (Option.isSome(found)) cache.set(root, found.value)
-    else cache.delete(root)
-    return Option.map(found, (c) => c.info)
+    cache.set(root, found)
+    return Option.fromNullable(found.info)
   })
 
   return { lookup, env }
