@@ -239,7 +239,7 @@ const report = (m: ReturnType<typeof machine>, pgVersion: string, r: Results, to
   p()
   if (r.eventStore) {
     const e = r.eventStore
-    p(`Same cluster, one database each. Appends: single-event appends with expected version, each writer on its own new stream, for ${e.appendSeconds} s; the event is a 200-character TextDelta-like JSON payload. Reads: whole-stream reads of a ${e.readStreamLength}-event stream by one reader for ${e.readSeconds} s. BooCode goes through EventStore (append_events, hash chain, NOTIFY, Schema-decoded rows); Emmett through getPostgreSQLEventStore(...).appendToStream/readStream. Order alternates between runs. ${S.eventStore.runs} runs.`)
+    p(`Same cluster, one database each. Appends: single-event appends with expected version, each writer on its own new stream, for ${e.appendSeconds} s; the event is a 200-character TextDelta-like JSON payload. Reads: whole-stream reads of a ${e.readStreamLength}-event stream by one reader for ${e.readSeconds} s. BooCode goes through EventStore as the app wires it alone on its database (append_events, or append_group for appends that queued behind two in flight; hash chain; readers woken in process, no NOTIFY; rows checked by hand), driven by Effect loops in its runtime; Emmett through getPostgreSQLEventStore(...).appendToStream/readStream from async loops. Both in one process: the heap is collected before each measured span. Order alternates between runs. ${S.eventStore.runs} runs.`)
     p()
     p("| measure | BooCode | Emmett | BooCode ÷ Emmett |")
     p("|---|---|---|---|")
