@@ -5,9 +5,8 @@ import type { ToolContext, ToolResult } from "./ToolContext.ts"
 import { compileGlob } from "./globRule.ts"
 import { ToolError } from "./ToolError.ts"
 import { ignoresAbove, walk } from "./Walker.ts"
-import { compareWalkOrder, filesOf } from "./walkRules.ts"
-import { walkInWorkers } from "./grep/walkInWorkers.ts"
-import { grepPool } from "./grep/WorkerPool.ts"
+import { compareWalkOrder, filesOf, maxWalkDepth } from "./walkRules.ts"
+import { rulesForWorkers, walkInWorkers } from "./grep/walkInWorkers.ts"
 
 export const FindFilesArgs = Schema.Struct({
   pattern: Schema.String.pipe(Schema.minLength(1)).annotations({
@@ -26,8 +25,6 @@ export const globMatcher = (pattern: string) =>
     try: () => compileGlob(pattern),
     catch: () => new ToolError({ message: `invalid glob: ${pattern}` })
   })
-
-const maxWalkDepth = 64
 
 /** Keeps the first `max` paths in walk order, whatever order they arrive in, and counts them all. */
 const firstInWalkOrder = (max: number) => {
@@ -80,8 +77,8 @@ export const findFiles = Effect.fn("Tools.findFiles")(function* (context: ToolCo
   const target = yield* PathGuard.resolve(context.root, args.path ?? ".", context.secrets)
   if (target.kind !== "dir") return yield* new ToolError({ message: `${target.rel}: is a file; give a directory as path` })
   const matches = yield* globMatcher(args.pattern)
-  const projectRules = context.secrets.projectRules
-  const found = projectRules !== undefined && !grepPool().broken()
+  const projectRules = rulesForWorkers(context.secrets)
+  const found = projectRules !== undefined
     ? yield* findInWorkers(context, target, args.pattern, projectRules)
     : yield* findHere(context, target, matches)
   if (found.total === 0) return { output: `no files match ${args.pattern}`, truncated: false }

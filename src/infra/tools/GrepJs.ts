@@ -9,12 +9,12 @@ import * as OpenGuard from "./OpenGuard.ts"
 import type { ToolContext } from "./ToolContext.ts"
 import type { ToolError } from "./ToolError.ts"
 import { ignoresAbove, walk, type WalkEntry } from "./Walker.ts"
-import { filesOf } from "./walkRules.ts"
-import { walkInWorkers } from "./grep/walkInWorkers.ts"
+import { filesOf, maxWalkDepth } from "./walkRules.ts"
+import { rulesForWorkers, walkInWorkers } from "./grep/walkInWorkers.ts"
+import type { WalkedFile } from "./grep/walkTask.ts"
 
 export { searchText } from "./grep/Search.ts"
 
-const maxWalkDepth = 64
 /** files per message to a worker: small enough that an interrupted grep leaves little behind */
 const batchFiles = 256
 
@@ -32,7 +32,7 @@ export const searchSpec = (context: ToolContext, query: GrepQuery): SearchSpec =
 })
 
 /** The same search on this thread with async reads: used when the worker pool cannot run. */
-const searchHere = (context: ToolContext, spec: SearchSpec, bigReads: Limiter, files: ReadonlyArray<WalkEntry>) => {
+const searchHere = (context: ToolContext, spec: SearchSpec, bigReads: Limiter, files: ReadonlyArray<WalkedFile>) => {
   const compiled = compileSpec(spec)
   return Effect.forEach(
     files,
@@ -49,15 +49,23 @@ const searchHere = (context: ToolContext, spec: SearchSpec, bigReads: Limiter, f
   )
 }
 
-const searchBatch = (context: ToolContext, spec: SearchSpec, bigReads: Limiter, files: ReadonlyArray<WalkEntry>) =>
-  Effect.tryPromise(() => grepPool().search(spec, files.map((entry) => entry.abs))).pipe(
-    Effect.orElse(() => searchHere(context, spec, bigReads, files))
-  )
-
 const deliver = (collector: Collector, rel: string, result: FileResult) => {
   if (result === null) return
   if (result === "large") collector.skipLarge()
   else collector.add({ rel, lines: result })
+}
+
+/** Searches walked files on the worker pool (here, should it fail) and hands what is found to the collector. */
+const searchBatch = (context: ToolContext, spec: SearchSpec, bigReads: Limiter, collector: Collector, files: ReadonlyArray<WalkedFile>) =>
+  Effect.tryPromise(() => grepPool().search(spec, files.map((file) => file.abs))).pipe(
+    Effect.orElse(() => searchHere(context, spec, bigReads, files)),
+    Effect.map((results) => results.forEach((found, i) => deliver(collector, files[i].rel, found)))
+  )
+
+const inBatches = <A>(items: ReadonlyArray<A>): Array<ReadonlyArray<A>> => {
+  const batches: Array<ReadonlyArray<A>> = []
+  for (let i = 0; i < items.length; i += batchFiles) batches.push(items.slice(i, i + batchFiles))
+  return batches
 }
 
 /**
@@ -75,14 +83,7 @@ const grepInWorkers = (context: ToolContext, query: GrepQuery, collector: Collec
       { abs: query.target.abs, rel: query.target.rel, depth: 1, ignores: filesOf(above) },
       (result) => {
         for (const { rel, result: found } of result.searched) deliver(collector, rel, found)
-        const batches: Array<Effect.Effect<void>> = []
-        for (let i = 0; i < result.files.length; i += batchFiles) {
-          const batch: ReadonlyArray<WalkEntry> = result.files.slice(i, i + batchFiles).map(({ abs, rel }) => ({ abs, rel, kind: "file", depth: 0 }))
-          batches.push(
-            Effect.map(searchBatch(context, spec, bigReads, batch), (results) => results.forEach((found, j) => deliver(collector, batch[j].rel, found)))
-          )
-        }
-        return batches
+        return inBatches(result.files).map((batch) => searchBatch(context, spec, bigReads, collector, batch))
       }
     )
   })
@@ -102,24 +103,16 @@ const grepWalkingHere = (context: ToolContext, query: GrepQuery, collector: Coll
         : walk({ root: context.root, startAbs: query.target.abs, startRel: query.target.rel, maxDepth: maxWalkDepth, secrets: context.secrets })
     yield* files.pipe(
       Stream.chunks,
-      Stream.mapConcat((chunk) => {
-        const wanted = Chunk.toReadonlyArray(chunk).filter((entry) => entry.kind === "file" && query.matchesGlob(entry.rel))
-        const batches: Array<ReadonlyArray<WalkEntry>> = []
-        for (let i = 0; i < wanted.length; i += batchFiles) batches.push(wanted.slice(i, i + batchFiles))
-        return batches
-      }),
-      Stream.mapEffect((batch) => Effect.map(searchBatch(context, spec, bigReads, batch), (results) => ({ batch, results })), {
-        concurrency: 2 * grepPool().size,
-        unordered: true
-      }),
-      Stream.runForEach(({ batch, results }) => Effect.sync(() => results.forEach((result, i) => deliver(collector, batch[i].rel, result))))
+      Stream.mapConcat((chunk) => inBatches(Chunk.toReadonlyArray(chunk).filter((entry) => entry.kind === "file" && query.matchesGlob(entry.rel)))),
+      Stream.mapEffect((batch) => searchBatch(context, spec, bigReads, collector, batch), { concurrency: 2 * grepPool().size, unordered: true }),
+      Stream.runDrain
     )
   })
 
 /** The JavaScript engine: walk and search on the worker threads when it can, else walk here and search there. */
 export const grepJs = Effect.fn("Grep.js")(function* (context: ToolContext, query: GrepQuery, collector: Collector) {
-  const projectRules = context.secrets.projectRules
-  if (query.target.kind === "dir" && projectRules !== undefined && !grepPool().broken())
+  const projectRules = rulesForWorkers(context.secrets)
+  if (query.target.kind === "dir" && projectRules !== undefined)
     return yield* grepInWorkers(context, query, collector, projectRules)
   return yield* grepWalkingHere(context, query, collector)
 })

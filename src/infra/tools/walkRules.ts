@@ -10,6 +10,9 @@ import type { SecretMatcher } from "./secretMatcher.ts"
 
 export type EntryKind = "file" | "dir" | "symlink" | "other"
 
+/** How deep grep and find_files walk below their start. */
+export const maxWalkDepth = 64
+
 export const kindOf = (entry: Dirent): EntryKind =>
   entry.isSymbolicLink() ? "symlink" : entry.isDirectory() ? "dir" : entry.isFile() ? "file" : "other"
 

@@ -1,7 +1,15 @@
 import { Deferred, Effect, Exit, Fiber, Queue } from "effect"
+import type { SecretMatcher } from "../secretMatcher.ts"
 import { ToolError } from "../ToolError.ts"
 import { walkDirectory, type DirResult, type DirTask, type WalkSpec } from "./walkTask.ts"
 import { grepPool } from "./WorkerPool.ts"
+
+/**
+ * The .boocodeignore text a worker rebuilds the secret rules from, when the walk can run on the
+ * workers: not for a hand-made matcher without it, nor while workers cannot start.
+ */
+export const rulesForWorkers = (secrets: SecretMatcher): string | undefined =>
+  grepPool().broken() ? undefined : secrets.projectRules
 
 type Job = { readonly kind: "dir"; readonly task: DirTask } | { readonly kind: "run"; readonly effect: Effect.Effect<void, ToolError> }
 
