@@ -40,6 +40,9 @@ const pgCode = (error: SqlError.SqlError): { code?: string; detail?: string; mes
   return { code: get("code"), detail: get("detail"), message: get("message") }
 }
 
+/** The expected version as the SQL functions and ConcurrencyConflict take it: null for "any". */
+const expectedOf = (input: AppendInput): number | null => (input.expectedVersion === "any" ? null : input.expectedVersion)
+
 const decodeStoredResult = Schema.decodeUnknown(Schema.parseJson(AppendResult.pipe(Schema.omit("duplicate"))))
 
 const APPEND_ONE = "SELECT append_events($1, $2, $3, $4::jsonb, $5, $6, $7)::text AS result"
@@ -68,7 +71,7 @@ const make = Effect.gen(function* () {
     events.map((e) => ({ event_id: e.event_id, type: e.type, data: e.data, metadata: e.metadata ?? {} }))
 
   const callAppend = (input: AppendInput, events: ReadonlyArray<NewEvent & { event_id: string }>) => {
-    const expected = input.expectedVersion === "any" ? null : input.expectedVersion
+    const expected = expectedOf(input)
     const payload = JSON.stringify(eventsJson(events))
     const commandId = input.command?.id ?? null
     const payloadHash = input.command ? sha256(canonicalJson(input.command.payload)) : null
@@ -85,7 +88,7 @@ const make = Effect.gen(function* () {
 
   const mapSqlError = (input: AppendInput) => (error: SqlError.SqlError) => {
     const pg = pgCode(error)
-    const expected = input.expectedVersion === "any" ? null : input.expectedVersion
+    const expected = expectedOf(input)
     if (pg.code === "BC001")
       return new ConcurrencyConflict({
         stream_id: input.streamId,
@@ -153,7 +156,7 @@ const make = Effect.gen(function* () {
         JSON.stringify(group.map(({ input, events }) => ({
           stream_id: input.streamId,
           stream_type: input.streamType,
-          expected: input.expectedVersion === "any" ? null : input.expectedVersion,
+          expected: expectedOf(input),
           events: eventsJson(events)
         }))),
         notify
@@ -166,7 +169,7 @@ const make = Effect.gen(function* () {
           return "conflict" in outcome
             ? Effect.succeed(Exit.fail(new ConcurrencyConflict({
               stream_id: input.streamId,
-              expected: input.expectedVersion === "any" ? null : input.expectedVersion,
+              expected: expectedOf(input),
               actual: outcome.conflict,
               message: outcome.message
             })))
