@@ -11,6 +11,37 @@ const parked = (fiber: Fiber.RuntimeFiber<unknown, unknown>) =>
     while (!FiberStatus.isSuspended(yield* Fiber.status(fiber))) yield* Effect.yieldNow()
   })
 
+/**
+ * Runs `queued` behind both in-flight slots: the two `inFlight` appends wait on row locks the test
+ * holds on their streams, the queued ones are forked (in order) and seen parked, then the locks
+ * go. Answers the in-flight results and the queued ones as Eithers.
+ */
+const behindPinnedSlots = <A, E, Q, QE>(
+  streams: readonly [string, string],
+  inFlight: readonly [Effect.Effect<A, E>, Effect.Effect<A, E>],
+  queued: ReadonlyArray<Effect.Effect<Q, QE>>
+) =>
+  Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+    const release = yield* Deferred.make<void>()
+    const locked = yield* Deferred.make<void>()
+    const holder = yield* Effect.fork(
+      sql`SELECT stream_id FROM streams WHERE stream_id IN ${sql.in(streams)} FOR UPDATE`.pipe(
+        Effect.zipRight(Deferred.succeed(locked, undefined)),
+        Effect.zipRight(Deferred.await(release)),
+        sql.withTransaction
+      )
+    )
+    yield* Deferred.await(locked)
+    const pinned = yield* Effect.forEach(inFlight, (effect) => Effect.fork(effect))
+    yield* eventually(Effect.filterOrFail(backendPids("%append_events%", { waitingOnLock: true }), (pids) => pids.length === 2))
+    const waiting = yield* Effect.forEach(queued, (effect) => Effect.fork(Effect.either(effect)))
+    for (const fiber of waiting) yield* parked(fiber)
+    yield* Deferred.succeed(release, undefined)
+    yield* Fiber.join(holder)
+    return { pinned: yield* Effect.forEach(pinned, Fiber.join), queued: yield* Effect.forEach(waiting, Fiber.join) }
+  })
+
 const Rows = Schema.Array(Schema.Struct({ stream_id: Schema.String, transaction_id: Schema.String, n: Schema.NumberFromString }))
 
 layer(StoreLive, { excludeTestServices: true })("grouped appends", (it) => {
@@ -22,35 +53,14 @@ layer(StoreLive, { excludeTestServices: true })("grouped appends", (it) => {
         store.append({ streamId, streamType: "t", expectedVersion, events: [event(type, { streamId }), event(`${type}2`)] })
       for (const s of ["ga-a", "ga-b", "ga-stale"]) yield* append(s, 0)
 
-      // Two appends (the limit in flight) wait on row locks the test holds.
-      const release = yield* Deferred.make<void>()
-      const locked = yield* Deferred.make<void>()
-      const holder = yield* Effect.fork(
-        sql`SELECT stream_id FROM streams WHERE stream_id IN ('ga-a', 'ga-b') FOR UPDATE`.pipe(
-          Effect.zipRight(Deferred.succeed(locked, undefined)),
-          Effect.zipRight(Deferred.await(release)),
-          sql.withTransaction
-        )
+      // Two appends (the limit in flight) wait on row locks; these queue, and go out together once a slot frees.
+      const { pinned: [a, b], queued: [new1, new2, stale, any] } = yield* behindPinnedSlots(
+        ["ga-a", "ga-b"],
+        [append("ga-a", 2), append("ga-b", 2)],
+        [append("ga-new-1", 0), append("ga-new-2", 0), append("ga-stale", 0, "Stale"), append("ga-any", "any")]
       )
-      yield* Deferred.await(locked)
-      const a = yield* Effect.fork(append("ga-a", 2))
-      const b = yield* Effect.fork(append("ga-b", 2))
-      yield* eventually(Effect.filterOrFail(backendPids("%append_events%", { waitingOnLock: true }), (pids) => pids.length === 2))
-
-      // These queue, and go out together once a slot frees.
-      const queued = [
-        yield* Effect.fork(Effect.either(append("ga-new-1", 0))),
-        yield* Effect.fork(Effect.either(append("ga-new-2", 0))),
-        yield* Effect.fork(Effect.either(append("ga-stale", 0, "Stale"))),
-        yield* Effect.fork(Effect.either(append("ga-any", "any")))
-      ]
-      for (const fiber of queued) yield* parked(fiber)
-      yield* Deferred.succeed(release, undefined)
-      yield* Fiber.join(holder)
-
-      expect((yield* Fiber.join(a)).from_version).toBe(3)
-      expect((yield* Fiber.join(b)).from_version).toBe(3)
-      const [new1, new2, stale, any] = yield* Effect.forEach(queued, (f) => Fiber.join(f))
+      expect(a.from_version).toBe(3)
+      expect(b.from_version).toBe(3)
       for (const fresh of [new1, new2, any])
         expect(fresh).toMatchObject({ _tag: "Right", right: { from_version: 1, to_version: 2, duplicate: false } })
       expect(stale).toMatchObject({ _tag: "Left", left: { _tag: "ConcurrencyConflict", stream_id: "ga-stale", expected: 0, actual: 2 } })
@@ -77,32 +87,14 @@ layer(StoreLive, { excludeTestServices: true })("grouped appends", (it) => {
   it.effect("several appends to one stream in one group apply in the order they were made", () =>
     Effect.gen(function* () {
       const store = yield* EventStore
-      const sql = yield* SqlClient.SqlClient
       const append = (streamId: string, expectedVersion: number, type: string) =>
         store.append({ streamId, streamType: "t", expectedVersion, events: [event(type)] })
       for (const s of ["go-x", "go-y"]) yield* append(s, 0, "Start")
-      const release = yield* Deferred.make<void>()
-      const locked = yield* Deferred.make<void>()
-      const holder = yield* Effect.fork(
-        sql`SELECT stream_id FROM streams WHERE stream_id IN ('go-x', 'go-y') FOR UPDATE`.pipe(
-          Effect.zipRight(Deferred.succeed(locked, undefined)),
-          Effect.zipRight(Deferred.await(release)),
-          sql.withTransaction
-        )
+      const { queued: [z1, z2, late] } = yield* behindPinnedSlots(
+        ["go-x", "go-y"],
+        [append("go-x", 1, "X"), append("go-y", 1, "Y")],
+        [append("go-z", 0, "Z1"), append("go-z", 1, "Z2"), append("go-z", 1, "Z-late")]
       )
-      yield* Deferred.await(locked)
-      const inFlight = [yield* Effect.fork(append("go-x", 1, "X")), yield* Effect.fork(append("go-y", 1, "Y"))]
-      yield* eventually(Effect.filterOrFail(backendPids("%append_events%", { waitingOnLock: true }), (pids) => pids.length === 2))
-      const queued = [
-        yield* Effect.fork(Effect.either(append("go-z", 0, "Z1"))),
-        yield* Effect.fork(Effect.either(append("go-z", 1, "Z2"))),
-        yield* Effect.fork(Effect.either(append("go-z", 1, "Z-late")))
-      ]
-      for (const fiber of queued) yield* parked(fiber)
-      yield* Deferred.succeed(release, undefined)
-      yield* Fiber.join(holder)
-      yield* Effect.forEach(inFlight, Fiber.join)
-      const [z1, z2, late] = yield* Effect.forEach(queued, (f) => Fiber.join(f))
       expect(z1).toMatchObject({ _tag: "Right", right: { from_version: 1 } })
       expect(z2).toMatchObject({ _tag: "Right", right: { from_version: 2 } })
       expect(late).toMatchObject({ _tag: "Left", left: { _tag: "ConcurrencyConflict", actual: 2 } })
